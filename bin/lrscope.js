@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The npm bin: runs the TypeScript CLI through tsx so users need no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../src/cli/main.ts');

@@ -1,0 +1,29 @@
+import type { Metadata, Viewport } from 'next';
+import type { ReactNode } from 'react';
+import { Nav } from '@/components/nav';
+import { Providers } from '@/trpc/client';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'lrscope', template: '%s · lrscope' },
+  description: 'Learning rate actually used vs. the configured schedule, live.',
+  icons: { icon: '/favicon.svg' },
+};
+
+export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip" href="#main">
+          Skip to content
+        </a>
+        <Providers>
+          <Nav />
+          <main id="main">{children}</main>
+        </Providers>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,173 @@
+'use client';
+// The one place that talks to Chart.js: owns the canvas and the chart's lifecycle. Data comes
+// in as sorted {x, y} arrays (parsing off, animations off); updates reuse the chart with
+// update('none'), so a live append does not rebuild it and a zoom survives new data. Zoom and
+// pan report the visible x range so the page can fetch that range at full detail.
+import type { Chart as ChartType, ChartDataset, ScatterDataPoint } from 'chart.js';
+import { useEffect, useRef } from 'react';
+
+export type XY = ScatterDataPoint;
+export type LineDataset = ChartDataset<'line', XY[]>;
+
+export interface ChartAnnotations {
+  /** Vertical markers (e.g. the first bad step). */
+  lines?: { x: number; label: string; color?: string }[];
+  /** Shaded x ranges (e.g. where actual and expected LR disagree). */
+  boxes?: { from: number; to: number; color?: string; label?: string }[];
+}
+
+export interface ChartCanvasProps {
+  datasets: LineDataset[];
+  /** Accessible name of the chart (the canvas is an image to screen readers). */
+  label: string;
+  xTitle: string;
+  yTitle?: string;
+  xFormat?: (v: number) => string;
+  yFormat?: (v: number) => string;
+  yLog?: boolean;
+  annotations?: ChartAnnotations;
+  /** Called after a zoom or pan with the visible x range; null after a reset. */
+  onView?: (range: { min: number; max: number } | null) => void;
+  /** Changing this resets zoom and pan (e.g. when the x axis changes meaning). */
+  resetKey?: string | number;
+  className?: string;
+  testId?: string;
+}
+
+let registered: Promise<typeof import('chart.js')> | null = null;
+
+// chartjs-plugin-zoom pulls in hammerjs, which needs `window`: load everything in the browser only.
+function loadChartJs() {
+  registered ??= (async () => {
+    const chartjs = await import('chart.js');
+    const [{ default: annotation }, { default: zoom }] = await Promise.all([import('chartjs-plugin-annotation'), import('chartjs-plugin-zoom')]);
+    const { Chart, LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Filler, Tooltip, Decimation } = chartjs;
+    Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Filler, Tooltip, Decimation, annotation, zoom);
+    return chartjs;
+  })();
+  return registered;
+}
+
+function annotationOptions(a: ChartAnnotations | undefined) {
+  const out: Record<string, object> = {};
+  a?.boxes?.forEach((b, i) => {
+    out[`box${i}`] = {
+      type: 'box',
+      xMin: b.from,
+      xMax: b.to,
+      backgroundColor: b.color ?? 'rgba(220, 38, 38, 0.08)',
+      borderWidth: 0,
+      label: b.label ? { display: true, content: b.label, position: { x: 'start', y: 'start' }, color: '#b91c1c', font: { size: 11 } } : undefined,
+    };
+  });
+  a?.lines?.forEach((l, i) => {
+    out[`line${i}`] = {
+      type: 'line',
+      xMin: l.x,
+      xMax: l.x,
+      borderColor: l.color ?? '#b91c1c',
+      borderWidth: 1.5,
+      borderDash: [4, 3],
+      label: { display: true, content: l.label, position: 'start', backgroundColor: l.color ?? '#b91c1c', color: '#fff', font: { size: 11 }, padding: 3 },
+    };
+  });
+  return out;
+}
+
+export function ChartCanvas(props: ChartCanvasProps) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const chartRef = useRef<ChartType<'line', XY[]> | null>(null);
+  const propsRef = useRef(props);
+  propsRef.current = props;
+  // A reset is not a user's zoom: do not report it back as a view.
+  const resetting = useRef(false);
+
+  // Create once; destroy on unmount.
+  useEffect(() => {
+    let disposed = false;
+    void loadChartJs().then(({ Chart }) => {
+      if (disposed || !canvasRef.current) return;
+      const p = propsRef.current;
+      const report = ({ chart }: { chart: ChartType }) => {
+        if (resetting.current) return;
+        const x = chart.scales.x;
+        propsRef.current.onView?.({ min: x.min, max: x.max });
+      };
+      chartRef.current = new Chart<'line', XY[]>(canvasRef.current, {
+        type: 'line',
+        data: { datasets: p.datasets },
+        options: {
+          animation: false,
+          parsing: false,
+          normalized: true,
+          responsive: true,
+          maintainAspectRatio: false,
+          spanGaps: true,
+          interaction: { mode: 'nearest', axis: 'x', intersect: false },
+          elements: { point: { radius: 0, hitRadius: 6, hoverRadius: 3 }, line: { borderWidth: 1.6, tension: 0 } },
+          scales: {
+            x: { type: 'linear', title: { display: true, text: p.xTitle }, ticks: { maxRotation: 0, autoSkipPadding: 16, callback: (v) => (propsRef.current.xFormat ? propsRef.current.xFormat(Number(v)) : Number(v).toLocaleString('en-US')) } },
+            y: { type: p.yLog ? 'logarithmic' : 'linear', title: { display: !!p.yTitle, text: p.yTitle ?? '' }, ticks: { callback: (v) => (propsRef.current.yFormat ? propsRef.current.yFormat(Number(v)) : String(v)) } },
+          },
+          plugins: {
+            legend: { display: false },
+            decimation: { enabled: true, algorithm: 'min-max' },
+            tooltip: {
+              callbacks: {
+                title: (items) => (items[0] ? `${propsRef.current.xTitle} ${propsRef.current.xFormat ? propsRef.current.xFormat(items[0].parsed.x ?? 0) : (items[0].parsed.x ?? 0).toLocaleString('en-US')}` : ''),
+                label: (item) => `${item.dataset.label}: ${propsRef.current.yFormat ? propsRef.current.yFormat(item.parsed.y ?? 0) : item.parsed.y}`,
+              },
+              filter: (item) => !(item.dataset as { hideInTooltip?: boolean }).hideInTooltip,
+            },
+            annotation: { annotations: annotationOptions(p.annotations) },
+            zoom: {
+              limits: { x: { minRange: 1 } },
+              pan: { enabled: true, mode: 'x', modifierKey: 'shift', onPanComplete: report },
+              zoom: { mode: 'x', wheel: { enabled: true, modifierKey: 'ctrl' }, drag: { enabled: true, backgroundColor: 'rgba(37, 99, 235, 0.12)' }, pinch: { enabled: true }, onZoomComplete: report },
+            },
+          },
+        },
+      });
+    });
+    return () => {
+      disposed = true;
+      chartRef.current?.destroy();
+      chartRef.current = null;
+    };
+  }, []);
+
+  // Data, scales and markers: update in place.
+  useEffect(() => {
+    const chart = chartRef.current;
+    if (!chart) return;
+    chart.data.datasets = props.datasets;
+    const scales = chart.options.scales as Record<string, { type?: string; title?: { display?: boolean; text?: string } }>;
+    scales.y.type = props.yLog ? 'logarithmic' : 'linear';
+    scales.x.title = { display: true, text: props.xTitle };
+    scales.y.title = { display: !!props.yTitle, text: props.yTitle ?? '' };
+    chart.options.plugins!.annotation = { annotations: annotationOptions(props.annotations) };
+    chart.update('none');
+  });
+
+  // Reset zoom when asked.
+  const firstReset = useRef(true);
+  useEffect(() => {
+    if (firstReset.current) {
+      firstReset.current = false;
+      return;
+    }
+    const chart = chartRef.current as (ChartType & { resetZoom?: (mode?: string) => void }) | null;
+    resetting.current = true;
+    try {
+      chart?.resetZoom?.('none');
+    } finally {
+      resetting.current = false;
+    }
+  }, [props.resetKey]);
+
+  return (
+    <div className={`chart-box ${props.className ?? ''}`} data-testid={props.testId} data-points={props.datasets.reduce((n, d) => n + d.data.length, 0)}>
+      <canvas ref={canvasRef} role="img" aria-label={props.label} />
+    </div>
+  );
+}

@@ -1,0 +1,184 @@
+'use client';
+// 2–10 runs overlaid: LR actual (solid) and expected (dashed), loss with EMA smoothing, aligned
+// by step, epoch, wall time or time since each run started. The selection lives in the URL.
+import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useMemo, useState } from 'react';
+import { StatusBadge, VerdictBadge } from '@/components/badges';
+import { ChartCanvas, type LineDataset } from '@/components/chart/chart-canvas';
+import { Empty, ErrorState, Loading } from '@/components/states';
+import { type AxisMaps, axisAvailable, bucketsToXY, epochMap, stepMap, X_MODES, X_TITLES, type XMode, xFormatter } from '@/lib/ui/axes';
+import { COMPARE_MAX, COMPARE_MIN, type CompareState, compareQuery, parseCompare } from '@/lib/ui/compare-url';
+import { ema } from '@/lib/ui/ema';
+import { formatLr, formatValue } from '@/lib/ui/format';
+import { useTRPC } from '@/trpc/client';
+import type { Run, Series } from '@/trpc/types';
+
+export const PALETTE = ['#ea580c', '#2563eb', '#16a34a', '#9333ea', '#db2777', '#0891b2', '#ca8a04', '#4b5563', '#dc2626', '#65a30d'];
+const MAX_POINTS = 1500;
+
+export function CompareView() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const state = useMemo(() => parseCompare(new URLSearchParams(params?.toString() ?? '')), [params]);
+  const [yLog, setYLog] = useState(false);
+  const update = (patch: Partial<CompareState>) => router.replace(`${pathname}?${compareQuery({ ...state, ...patch })}`, { scroll: false });
+
+  const runs = useQueries({ queries: state.runs.map((id) => trpc.runs.get.queryOptions({ id })) });
+  const need = (metric: string) => useQueries({ queries: state.runs.map((id) => ({ ...trpc.runs.series.queryOptions({ runId: id, metric, maxPoints: MAX_POINTS }), placeholderData: keepPreviousData })) });
+  const lr = need('lr');
+  const expected = need('expected_lr');
+  const loss = need('loss');
+  const epochs = need('epoch');
+  const times = need('time');
+
+  const maps: AxisMaps[] = state.runs.map((_, i) => ({ epoch: epochMap(epochs[i]?.data?.points ?? []), time: stepMap(times[i]?.data?.points ?? []) }));
+  const loadedMaps = maps.filter((_, i) => epochs[i]?.data && times[i]?.data);
+  const available = (m: XMode) => loadedMaps.length > 0 && loadedMaps.every((mp) => axisAvailable(m, mp));
+  const mode: XMode = available(state.x) ? state.x : 'step';
+  const spanMs = mode === 'wall' ? Math.max(0, ...maps.map((m) => (m.time.values.length ? (m.time.values[m.time.values.length - 1] - m.time.values[0]) * 1000 : 0))) : undefined;
+  const xFmt = xFormatter(mode, spanMs);
+
+  const runData = runs.map((q) => q.data?.run);
+  const missing = runs.map((q, i) => (q.isError ? state.runs[i] : null)).filter((x): x is number => x !== null);
+  const points = (s: Series | undefined, i: number, f: (b: Series['points'][number]) => number) => (s ? bucketsToXY(s.points, mode, maps[i], f) : []);
+
+  const lrDatasets: LineDataset[] = [];
+  const lossDatasets: LineDataset[] = [];
+  state.runs.forEach((id, i) => {
+    const run = runData[i];
+    const color = PALETTE[i % PALETTE.length];
+    const name = run?.name ?? `run ${id}`;
+    lrDatasets.push({ label: `${name} actual`, data: points(lr[i]?.data, i, (b) => b.value), borderColor: color, backgroundColor: color, borderWidth: 2 });
+    lrDatasets.push({ label: `${name} expected`, data: points(expected[i]?.data, i, (b) => b.value), borderColor: color, backgroundColor: color, borderDash: [6, 4], borderWidth: 1.3 });
+    const raw = points(loss[i]?.data, i, (b) => b.value);
+    if (state.smooth > 0) lossDatasets.push({ label: `${name} raw`, data: raw, borderColor: `${color}33`, backgroundColor: `${color}33`, borderWidth: 1, hideInTooltip: true } as LineDataset);
+    lossDatasets.push({ label: name, data: state.smooth > 0 ? ema(raw as { x: number; y: number }[], state.smooth) : raw, borderColor: color, backgroundColor: color, borderWidth: 1.8 });
+  });
+
+  const remove = (id: number) => update({ runs: state.runs.filter((r) => r !== id) });
+  const add = (id: number) => !state.runs.includes(id) && state.runs.length < COMPARE_MAX && update({ runs: [...state.runs, id] });
+  const loading = runs.some((q) => q.isPending) || lr.some((q) => q.isPending && !q.data);
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Compare runs</h1>
+        <span className="spacer" />
+        <RunPicker selected={state.runs} onAdd={add} />
+      </div>
+      {missing.length > 0 && (
+        <div role="alert" className="panel" style={{ marginBottom: 12, color: 'var(--bad)' }}>
+          Not found: run{missing.length > 1 ? 's' : ''} {missing.join(', ')}.{' '}
+          <button type="button" onClick={() => update({ runs: state.runs.filter((r) => !missing.includes(r)) })}>
+            Remove from the comparison
+          </button>
+        </div>
+      )}
+      {state.runs.length < COMPARE_MIN ? (
+        <Empty title={`Pick ${COMPARE_MIN} to ${COMPARE_MAX} runs to compare.`}>
+          <p>
+            Select runs in the <Link href="/">runs table</Link> and press Compare, or add them here with “Add a run”. The address of this page holds the selection, so you can share it.
+          </p>
+          {state.runs.length === 1 && <p>One run chosen so far: {runData[0]?.name ?? `run ${state.runs[0]}`}.</p>}
+        </Empty>
+      ) : (
+        <>
+          <section className="panel" aria-labelledby="cmp-legend">
+            <h2 id="cmp-legend">Runs</h2>
+            <ul className="legend" style={{ fontSize: 13, gap: '8px 22px' }} data-testid="compare-legend">
+              {state.runs.map((id, i) => {
+                const run = runData[i];
+                return (
+                  <li key={id} data-testid={`compare-run-${id}`}>
+                    <span className="swatch" style={{ borderColor: PALETTE[i % PALETTE.length] }} aria-hidden="true" />
+                    <Link href={`/runs/${id}`}>{run?.name ?? `run ${id}`}</Link>
+                    {run && <VerdictBadge verdict={run.verdict} />}
+                    {run && <StatusBadge status={run.status} />}
+                    <button type="button" onClick={() => remove(id)} aria-label={`Remove ${run?.name ?? `run ${id}`} from the comparison`} style={{ minHeight: 24, padding: '0 6px' }}>
+                      ×
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+            <div className="chart-tools" style={{ marginTop: 12, marginBottom: 0 }}>
+              <div className="seg" role="group" aria-label="Align by">
+                {X_MODES.map((m) => (
+                  <button key={m.mode} type="button" aria-pressed={mode === m.mode} disabled={!available(m.mode)} title={available(m.mode) ? undefined : 'Not every run logs this'} onClick={() => update({ x: m.mode })}>
+                    {m.label}
+                  </button>
+                ))}
+              </div>
+              <label className="checkbox">
+                <input type="checkbox" checked={yLog} onChange={(e) => setYLog(e.target.checked)} /> Log scale (LR)
+              </label>
+              <label className="checkbox" htmlFor="smooth">
+                Loss smoothing (EMA)
+              </label>
+              <input id="smooth" type="range" min={0} max={0.99} step={0.01} value={state.smooth} onChange={(e) => update({ smooth: Number(e.target.value) })} aria-valuetext={state.smooth === 0 ? 'off' : String(state.smooth)} />
+              <span className="mono">{state.smooth === 0 ? 'off' : state.smooth.toFixed(2)}</span>
+            </div>
+          </section>
+          {loading ? (
+            <Loading label="Loading series…" />
+          ) : (
+            <>
+              <section className="panel" aria-labelledby="cmp-lr">
+                <h2 id="cmp-lr">Learning rate: actual (solid) and expected (dashed)</h2>
+                <ChartCanvas testId="compare-lr-chart" label={`Learning rate of ${state.runs.length} runs by ${X_TITLES[mode]}`} datasets={lrDatasets} xTitle={X_TITLES[mode]} xFormat={xFmt} yFormat={formatLr} yLog={yLog} yTitle="learning rate" resetKey={mode} />
+              </section>
+              <section className="panel" aria-labelledby="cmp-loss">
+                <h2 id="cmp-loss">Loss{state.smooth > 0 ? ` (EMA ${state.smooth.toFixed(2)}; raw faint)` : ''}</h2>
+                <ChartCanvas testId="compare-loss-chart" label={`Loss of ${state.runs.length} runs by ${X_TITLES[mode]}`} datasets={lossDatasets} xTitle={X_TITLES[mode]} xFormat={xFmt} yFormat={formatValue} resetKey={mode} />
+              </section>
+            </>
+          )}
+        </>
+      )}
+    </>
+  );
+}
+
+function RunPicker({ selected, onAdd }: { selected: number[]; onAdd: (id: number) => void }) {
+  const trpc = useTRPC();
+  const [text, setText] = useState('');
+  const [q, setQ] = useState('');
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    const t = setTimeout(() => setQ(text.trim()), 200);
+    return () => clearTimeout(t);
+  }, [text]);
+  const list = useQuery({ ...trpc.runs.list.queryOptions({ search: q || undefined, limit: 8 }), enabled: open });
+  const full = selected.length >= COMPARE_MAX;
+  return (
+    <div style={{ position: 'relative' }}>
+      <label htmlFor="add-run" className="sr-only">
+        Add a run
+      </label>
+      <input id="add-run" type="search" placeholder={full ? `At most ${COMPARE_MAX} runs` : 'Add a run…'} disabled={full} value={text} onFocus={() => setOpen(true)} onChange={(e) => { setText(e.target.value); setOpen(true); }} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)} aria-expanded={open} aria-controls="add-run-list" style={{ width: 260 }} />
+      {open && !full && (
+        <ul id="add-run-list" className="panel" style={{ position: 'absolute', right: 0, top: 36, zIndex: 4, width: 320, listStyle: 'none', padding: 6, margin: 0 }}>
+          {list.isError && <li className="muted">Could not search runs.</li>}
+          {list.data?.runs.length === 0 && <li className="muted">No runs match.</li>}
+          {list.data?.runs.map((r: Run) => (
+            <li key={r.id}>
+              <button type="button" disabled={selected.includes(r.id)} onClick={() => { onAdd(r.id); setText(''); setOpen(false); }} style={{ width: '100%', justifyContent: 'space-between', border: 0 }}>
+                <span>{r.name}</span>
+                <VerdictBadge verdict={r.verdict} />
+              </button>
+            </li>
+          ))}
+          <li>
+            <button type="button" onClick={() => setOpen(false)} style={{ width: '100%', border: 0 }} className="muted">
+              Close
+            </button>
+          </li>
+        </ul>
+      )}
+    </div>
+  );
+}

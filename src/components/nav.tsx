@@ -1,0 +1,35 @@
+'use client';
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+
+const LINKS = [
+  { href: '/', label: 'Runs', match: (p: string) => p === '/' || p.startsWith('/runs') },
+  { href: '/compare', label: 'Compare', match: (p: string) => p.startsWith('/compare') },
+  { href: '/alerts', label: 'Alerts', match: (p: string) => p.startsWith('/alerts') },
+];
+
+export function Nav() {
+  const path = usePathname() ?? '/';
+  return (
+    <header className="topbar">
+      <Link href="/" className="brand" aria-label="lrscope home">
+        <svg width="20" height="20" viewBox="0 0 20 20" aria-hidden="true">
+          <path d="M2 4 H8 V9 H13 V14 H18" fill="none" stroke="currentColor" strokeWidth="2" strokeDasharray="3 2" />
+          <path d="M2 4 H18" fill="none" stroke="var(--accent)" strokeWidth="2" />
+        </svg>
+        lrscope
+      </Link>
+      <nav aria-label="Main">
+        <ul>
+          {LINKS.map((l) => (
+            <li key={l.href}>
+              <Link href={l.href} aria-current={l.match(path) ? 'page' : undefined}>
+                {l.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </header>
+  );
+}

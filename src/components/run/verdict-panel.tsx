@@ -1,0 +1,50 @@
+// The verdict in plain words: what is wrong, since which step, the likely cause and the fix.
+import { VerdictBadge } from '@/components/badges';
+import { explainVerdict } from '@/lib/ui/verdict-words';
+import type { Verdict } from '@/lib/verdict';
+
+export function VerdictPanel({ verdict }: { verdict: Verdict }) {
+  const e = explainVerdict(verdict);
+  const tone = verdict.kind === 'flagged' ? 'bad' : verdict.kind === 'ok' ? 'ok' : '';
+  return (
+    <section className={`panel verdict ${tone}`} aria-labelledby="verdict-title" data-testid="verdict-panel">
+      <div className="row">
+        <h2 id="verdict-title" style={{ margin: 0 }}>
+          Verdict
+        </h2>
+        <VerdictBadge verdict={verdict} />
+      </div>
+      <p className="headline" data-testid="verdict-headline">
+        {e.headline}
+      </p>
+      {e.since && <p data-testid="verdict-since">{e.since}</p>}
+      {e.causes.length > 0 && (
+        <dl>
+          {e.causes.map((c) => (
+            <div key={c.code} style={{ display: 'contents' }}>
+              <dt>Likely cause</dt>
+              <dd>
+                <strong>{c.name[0].toUpperCase() + c.name.slice(1)}.</strong> {c.cause}
+              </dd>
+              <dt>Fix</dt>
+              <dd>{c.fix}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {e.message && e.message !== e.headline && (
+        <p className="muted" style={{ marginBottom: 0 }} data-testid="verdict-message">
+          {verdict.kind === 'flagged' ? 'Detector: ' : ''}
+          {e.message}
+        </p>
+      )}
+      {e.warnings.length > 0 && (
+        <ul className="muted" style={{ marginBottom: 0 }}>
+          {e.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

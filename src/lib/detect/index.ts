@@ -1,0 +1,3 @@
+export { createDetector, detect, type Detector, type DetectorOptions } from './detector';
+export type { LoggedPoint } from './series';
+export { firstChange } from './plausibility';

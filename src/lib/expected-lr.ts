@@ -1,0 +1,15 @@
+// Maps an optimizer step to the LR the configured schedule prescribes there, given the cadence
+// the user intended (LR-SPEC: n(s) = s for step schedules, ⌊s / stepsPerEpoch⌋ for epoch ones).
+import type { Interval, VerifiableSchedule } from './schedules/types';
+
+/** The interval the user meant: the spec's own, else the schedule's design; ambiguous ones default to epoch. */
+export function intendedInterval(schedule: VerifiableSchedule): Interval {
+  return schedule.spec.interval ?? (schedule.designInterval === 'step' ? 'step' : 'epoch');
+}
+
+/** A function from optimizer step to expected LR, or null when the step→n mapping is unknown (epoch schedule without stepsPerEpoch). */
+export function expectedLrAtStep(schedule: VerifiableSchedule, stepsPerEpoch?: number | null): ((step: number) => number) | null {
+  if (intendedInterval(schedule) === 'step') return (s) => schedule.lrAt(s);
+  if (!stepsPerEpoch) return null;
+  return (s) => schedule.lrAt(Math.floor(s / stepsPerEpoch));
+}

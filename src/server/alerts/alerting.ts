@@ -1,0 +1,78 @@
+// The alerting loop of one server instance: a stall sweep and a delivery pass on timers,
+// plus a nudge after every change so notifications leave at once rather than on the next tick.
+import type { Db } from '../db/open-database';
+import { deliverDue } from './deliver-due';
+import type { AlertDeps, AlertSettings } from './deps';
+import { sweepStalledRuns } from './sweep-stalled-runs';
+import { type BatchHints, syncRunAlerts } from './sync-run-alerts';
+
+export interface Alerting {
+  deps: AlertDeps;
+  /** After a run changed: raise or resolve its alerts, then send what that queued. */
+  syncRun(runId: number, hints?: BatchHints): Promise<void>;
+  /** Sends whatever is due now rather than on the next tick. */
+  nudge(): void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface AlertingOptions {
+  settings: AlertSettings;
+  now?: () => Date;
+  fetch?: typeof fetch;
+  sweepMs?: number;
+  deliverMs?: number;
+  log?: (line: string) => void;
+}
+
+export function createAlerting(db: Db, opts: AlertingOptions): Alerting {
+  const deps: AlertDeps = { db, settings: opts.settings, now: opts.now ?? (() => new Date()), fetch: opts.fetch ?? fetch };
+  const log = opts.log ?? ((l) => console.error(l));
+  const timers: NodeJS.Timeout[] = [];
+  let delivering: Promise<unknown> | null = null;
+  let again = false;
+
+  // One delivery pass at a time per instance; a nudge during a pass runs one more after it.
+  const deliver = () => {
+    if (delivering) {
+      again = true;
+      return delivering;
+    }
+    delivering = deliverDue(deps)
+      .catch((err) => log(`lrscope: webhook delivery pass failed: ${(err as Error).message}`))
+      .finally(() => {
+        delivering = null;
+        if (again) {
+          again = false;
+          void deliver();
+        }
+      });
+    return delivering;
+  };
+
+  return {
+    deps,
+    async syncRun(runId, hints) {
+      await syncRunAlerts(deps, runId, hints);
+      void deliver();
+    },
+    nudge: () => void deliver(),
+    start() {
+      timers.push(
+        setInterval(() => {
+          sweepStalledRuns(deps).then(
+            (ids) => ids.length && deliver(),
+            (err) => log(`lrscope: stall sweep failed: ${(err as Error).message}`),
+          );
+        }, opts.sweepMs ?? 15_000),
+        setInterval(() => void deliver(), opts.deliverMs ?? 1_000),
+      );
+      for (const t of timers) t.unref();
+      void deliver();
+    },
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      await delivering;
+    },
+  };
+}

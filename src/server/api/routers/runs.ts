@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { createRun } from '../../runs/create-run';
+import { findRuns } from '../../runs/find-runs';
+import { finishRun } from '../../runs/finish-run';
+import { getRun } from '../../runs/get-run';
+import { getSeries } from '../../runs/get-series';
+import { logPoints } from '../../runs/log-points';
+import { updateRun } from '../../runs/update-run';
+import * as input from '../inputs';
+import { LIMITS } from '../limits';
+import { scheduleSpec } from '../schedule-input';
+import { ingestProcedure, publicProcedure, router } from '../trpc';
+
+export const runsRouter = router({
+  create: ingestProcedure
+    .input(
+      z.strictObject({
+        name: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(LIMITS.runNameLength, `must be at most ${LIMITS.runNameLength} characters`),
+        project: input.projectName.optional(),
+        schedule: scheduleSpec.optional(),
+        stepsPerEpoch: input.stepsPerEpoch.optional(),
+        config: input.config.optional(),
+        tags: input.tags.optional(),
+        clientId: z.string().min(1).max(LIMITS.clientIdLength, `must be at most ${LIMITS.clientIdLength} characters`).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => createRun(ctx.db, ctx.verdicts, ctx.principal, input)),
+
+  log: ingestProcedure
+    .input(z.strictObject({ runId: input.runId, points: input.points }))
+    .mutation(({ ctx, input }) => logPoints(ctx, ctx.principal, input.runId, input.points)),
+
+  update: ingestProcedure
+    .input(
+      z.strictObject({
+        runId: input.runId,
+        schedule: scheduleSpec.optional(),
+        stepsPerEpoch: input.stepsPerEpoch.optional(),
+        cadence: input.cadence.optional(),
+        config: input.config.optional(),
+        tags: input.tags.optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      await updateRun(ctx.db, ctx.verdicts, ctx.principal, input);
+      return { ok: true as const };
+    }),
+
+  finish: ingestProcedure
+    .input(z.strictObject({ runId: input.runId, status: z.enum(['finished', 'crashed'], { error: 'must be "finished" or "crashed"' }).optional() }))
+    .mutation(async ({ ctx, input }) => {
+      await finishRun(ctx.db, ctx.principal, input.runId, input.status);
+      await ctx.alerting.syncRun(input.runId);
+      return { ok: true as const };
+    }),
+
+  list: publicProcedure
+    .input(
+      z
+        .strictObject({
+          project: input.projectName.optional(),
+          status: input.runStatus.optional(),
+          flagged: z.boolean({ error: 'must be true or false' }).optional(),
+          search: z.string().max(200, 'must be at most 200 characters').optional(),
+          cursor: z.string().max(100).optional(),
+          limit: z.number().int('must be an integer').min(1, 'must be ≥ 1').max(LIMITS.listLimit, `must be ≤ ${LIMITS.listLimit}`).optional(),
+        })
+        .optional(),
+    )
+    .query(({ ctx, input }) => findRuns(ctx.db.prisma, input ?? {})),
+
+  get: publicProcedure
+    .input(z.strictObject({ id: input.runId }))
+    .query(async ({ ctx, input }) => ({ run: await getRun(ctx.db.prisma, input.id) })),
+
+  series: publicProcedure
+    .input(
+      z
+        .strictObject({
+          runId: input.runId,
+          metric: z.string().min(1, 'must name a metric (lr, loss, expected_lr or a logged metric)').max(LIMITS.metricNameLength),
+          maxPoints: z.number().int('must be an integer').min(1, 'must be ≥ 1').max(LIMITS.seriesMaxPoints, `must be ≤ ${LIMITS.seriesMaxPoints}`).optional(),
+          fromStep: z.number().int('must be an integer').min(0, 'must be ≥ 0').optional(),
+          toStep: z.number().int('must be an integer').min(0, 'must be ≥ 0').optional(),
+        })
+        .refine((v) => v.fromStep === undefined || v.toStep === undefined || v.fromStep <= v.toStep, { message: 'must not exceed toStep', path: ['fromStep'] }),
+    )
+    .query(({ ctx, input }) => getSeries(ctx.db, input)),
+});

@@ -1,0 +1,73 @@
+// tRPC in three parts: the context, the initialisation (error formatting), the procedures.
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import type { Db } from '../db/open-database';
+import type { Alerting } from '../alerts/alerting';
+import type { RateLimiter } from '../http/rate-limit';
+import type { RunVerdicts } from '../runs/run-verdicts';
+import { AppError } from '../errors';
+import { authenticate } from '../keys/authenticate';
+import { formatPath, formatZodIssues } from './zod-messages';
+
+// 1. Context: what every procedure can reach. Built per request by the HTTP adapter.
+export interface Context {
+  db: Db;
+  verdicts: RunVerdicts;
+  alerting: Alerting;
+  rateLimiter: RateLimiter;
+  authorization: string | null;
+}
+
+/** Carries the wait to the Retry-After header. */
+export class RateLimitedError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`rate limit for this API key exceeded; retry in ${retryAfterSeconds.toFixed(1)} s`);
+  }
+}
+
+// 2. Initialisation. Clients (curl, the Python client) get one readable message naming the
+// field and the rule (zod-messages.ts).
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const zod = error.cause instanceof ZodError ? error.cause : null;
+    return {
+      ...shape,
+      message: zod ? formatZodIssues(zod.issues) : shape.message,
+      data: { ...shape.data, stack: undefined, issues: zod ? zod.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) : undefined },
+    };
+  },
+});
+
+// Services throw AppError; this maps it to the HTTP status its code stands for.
+const appErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    throw new TRPCError({ code: result.error.cause.code, message: result.error.cause.message, cause: result.error.cause });
+  }
+  return result;
+});
+
+// 3. Procedures.
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Reads: open (the dashboard uses them). */
+export const publicProcedure = t.procedure.use(appErrors);
+
+/** Writes: need `Authorization: Bearer <project API key>`. */
+export const ingestProcedure = publicProcedure.use(async ({ ctx, next, getRawInput }) => {
+  const principal = await authenticate(ctx.db.prisma, ctx.authorization);
+  if (!principal) {
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: ctx.authorization ? 'API key not recognised (wrong, or revoked)' : 'missing API key: send Authorization: Bearer <key> (lrscope keys create --project NAME)',
+    });
+  }
+  const raw = (await getRawInput()) as { points?: unknown } | undefined;
+  const wait = ctx.rateLimiter.take(principal.keyId, Array.isArray(raw?.points) ? raw.points.length : 0);
+  if (wait > 0) {
+    const cause = new RateLimitedError(wait);
+    throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: cause.message, cause });
+  }
+  return next({ ctx: { principal } });
+});

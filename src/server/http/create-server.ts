@@ -1,0 +1,107 @@
+// One Node HTTP server: tRPC under /api/trpc, a health check, and (unless API-only) the
+// Next.js pages for everything else.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import type { Alerting } from '../alerts/alerting';
+import { LIMITS } from '../api/limits';
+import { appRouter } from '../api/root';
+import { RateLimitedError } from '../api/trpc';
+import type { Db } from '../db/open-database';
+import type { RunVerdicts } from '../runs/run-verdicts';
+import { createDashboardAuth, INGEST_PROCEDURES, proceduresOf } from './dashboard-auth';
+import type { RateLimiter } from './rate-limit';
+
+export type PageHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
+
+export interface ServerOptions {
+  db: Db;
+  verdicts: RunVerdicts;
+  alerting: Alerting;
+  rateLimiter: RateLimiter;
+  host: string;
+  port: number;
+  dashboardToken?: string;
+  /** Serves the dashboard; absent for an API-only server. */
+  pages?: PageHandler;
+  /** Content-Security-Policy for pages (production only: the dev server needs eval). */
+  csp?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const BASE_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
+};
+
+function json(res: http.ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+export async function createServer(opts: ServerOptions): Promise<RunningServer> {
+  const auth = createDashboardAuth(opts.dashboardToken);
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/api/trpc/',
+    maxBodySize: LIMITS.bodyBytes,
+    createContext: ({ req }) => ({
+      db: opts.db,
+      verdicts: opts.verdicts,
+      alerting: opts.alerting,
+      rateLimiter: opts.rateLimiter,
+      authorization: req.headers.authorization ?? null,
+    }),
+    responseMeta({ errors }) {
+      const limited = errors.find((e) => e.cause instanceof RateLimitedError);
+      return limited ? { headers: { 'retry-after': String(Math.ceil((limited.cause as RateLimitedError).retryAfterSeconds)) } } : {};
+    },
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`lrscope: ${path ?? '?'} failed:`, error.cause ?? error);
+    },
+  });
+
+  const server = http.createServer((req, res) => {
+    for (const [k, v] of Object.entries(BASE_HEADERS)) res.setHeader(k, v);
+    const url = req.url ?? '/';
+    if (url.startsWith('/api/trpc/')) {
+      const dashboardCall = proceduresOf(url).some((p) => !INGEST_PROCEDURES.has(p));
+      if (dashboardCall && !auth.allows(req)) {
+        return json(res, 401, { error: { message: 'this dashboard needs its token: sign in at /login, or send Authorization: Bearer <LRSCOPE_DASHBOARD_TOKEN>', data: { code: 'UNAUTHORIZED', httpStatus: 401 } } });
+      }
+      return trpc(req, res);
+    }
+    if (url === '/healthz') return json(res, 200, { ok: true, database: opts.db.provider });
+    if (url === '/login' || url.startsWith('/login?')) return auth.login(req, res);
+    if (!opts.pages) return json(res, 404, { error: { message: `no route ${url.split('?')[0]}: this server is API-only (/api/trpc/...)` } });
+    if (!url.startsWith('/_next/static/') && !auth.allows(req)) {
+      res.writeHead(302, { location: '/login' }).end();
+      return;
+    }
+    if (opts.csp) res.setHeader('content-security-policy', opts.csp);
+    return void opts.pages(req, res);
+  });
+  // Trainers keep connections alive between batches.
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,67 @@
+// Optional protection of the dashboard (pages and read procedures) by one shared token:
+// `Authorization: Bearer <token>` for scripts, or a session cookie after /login for browsers.
+// Ingest procedures keep using project API keys.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type http from 'node:http';
+
+export const INGEST_PROCEDURES = new Set(['runs.create', 'runs.log', 'runs.update', 'runs.finish']);
+const COOKIE = 'lrscope_session';
+
+function equal(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The procedures a tRPC URL calls (batched calls name several, comma-separated). */
+export function proceduresOf(url: string): string[] {
+  const path = url.split('?')[0].replace(/^\/api\/trpc\//, '');
+  return decodeURIComponent(path).split(',').filter(Boolean);
+}
+
+export interface DashboardAuth {
+  enabled: boolean;
+  /** Whether the request may see the dashboard. */
+  allows(req: http.IncomingMessage): boolean;
+  /** GET shows the form; POST checks the token and sets the session cookie. */
+  login(req: http.IncomingMessage, res: http.ServerResponse): void;
+}
+
+export function createDashboardAuth(token: string | undefined): DashboardAuth {
+  if (!token) return { enabled: false, allows: () => true, login: (_req, res) => void res.writeHead(302, { location: '/' }).end() };
+  // The cookie holds a MAC of the token, not the token itself.
+  const session = createHmac('sha256', token).update('lrscope dashboard session').digest('hex');
+  const form = (error = '') =>
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>lrscope — sign in</title><meta name="viewport" content="width=device-width"></head>` +
+    `<body style="font-family:system-ui;max-width:22rem;margin:5rem auto"><h1>lrscope</h1>` +
+    `<form method="post" action="/login"><label for="token">Dashboard token</label><br><input id="token" name="token" type="password" autofocus required style="width:100%;padding:.4rem">` +
+    `${error ? `<p role="alert" style="color:#b00020">${error}</p>` : ''}<p><button type="submit">Sign in</button></p></form></body></html>`;
+  return {
+    enabled: true,
+    allows(req) {
+      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (bearer && equal(bearer, token)) return true;
+      const cookie = (req.headers.cookie ?? '').split(';').map((c) => c.trim().split('=')).find(([k]) => k === COOKIE)?.[1];
+      return cookie !== undefined && equal(cookie, session);
+    },
+    login(req, res) {
+      if (req.method !== 'POST') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(form());
+        return;
+      }
+      let body = '';
+      req.on('data', (d) => {
+        body += d;
+        if (body.length > 10_000) req.destroy();
+      });
+      req.on('end', () => {
+        const given = new URLSearchParams(body).get('token') ?? '';
+        if (!equal(given, token)) {
+          res.writeHead(401, { 'content-type': 'text/html; charset=utf-8' }).end(form('That token is not right.'));
+          return;
+        }
+        res.writeHead(303, { location: '/', 'set-cookie': `${COOKIE}=${session}; HttpOnly; SameSite=Lax; Path=/; Max-Age=2592000` }).end();
+      });
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// One run's live feed for its page: new points and the run's summary (status, verdict, last
+// values). Event ids are batch numbers: every point carries the batch that wrote it, batches
+// commit in number order, so "points of batches after N" resumes with no gap and no duplicate
+// by construction. Summaries are state, not history: each one carries the batch id reached so
+// far and replaces the previous.
+import { compileSchedule } from '@/lib/schedules';
+import { expectedLrAtStep } from '@/lib/expected-lr';
+import type { ScheduleSpec } from '@/lib/schedules/types';
+import type { Db } from '../db/open-database';
+import type { StoredPoint } from '../db/point-store';
+import { AppError } from '../errors';
+import { getRun } from '../runs/get-run';
+import type { RunSummary } from '../runs/run-summary';
+import { createWakeup } from './wakeup';
+
+/** A point as the page plots it: the stored columns plus the configured schedule's LR there. */
+export interface LivePoint {
+  step: number;
+  epoch: number | null;
+  lr: number | null;
+  loss: number | null;
+  time: number | null;
+  expectedLr: number | null;
+}
+
+export type RunFeedEvent =
+  /** First connection: the batch the page's own series fetch will include, and the run. */
+  | { kind: 'start'; batch: number; run: RunSummary }
+  /** Points of batches after the previous event's id, in step order. */
+  | { kind: 'points'; batch: number; points: LivePoint[] }
+  /** The run's row changed (verdict, status, schedule). */
+  | { kind: 'run'; batch: number; run: RunSummary }
+  /** Too many points to stream since the last id: re-read the series (all batches ≤ batch are in it). */
+  | { kind: 'reset'; batch: number; run: RunSummary };
+
+/** Points per event; more than this since the last id (a long disconnection) becomes a reset. */
+export const FEED_POINT_LIMIT = 10_000;
+
+export async function* runFeed(db: Db, runId: number, lastEventId: string | null | undefined, signal?: AbortSignal): AsyncGenerator<{ id: number; event: RunFeedEvent }> {
+  const wake = createWakeup();
+  let runChanged = false;
+  // Subscribe before reading, so nothing committed in between is missed.
+  const unsubscribe = db.live.subscribe((e) => {
+    if (e.runId !== runId) return;
+    if (e.type === 'run') runChanged = true;
+    if (e.type === 'points' || e.type === 'run') wake.notify();
+  });
+  try {
+    const resumeFrom = lastEventId != null && /^\d+$/.test(lastEventId) ? Number(lastEventId) : null;
+    let state = await readRun(db, runId);
+    let cursor: number;
+    if (resumeFrom === null) {
+      cursor = state.batchSeq;
+      yield { id: cursor, event: { kind: 'start', batch: cursor, run: state.summary } };
+    } else {
+      // A reconnect: the summary may have changed while away; points follow from the id on.
+      cursor = Math.min(resumeFrom, state.batchSeq);
+      yield { id: cursor, event: { kind: 'run', batch: cursor, run: state.summary } };
+    }
+    while (!signal?.aborted) {
+      const rows = await db.points.pointsAfterBatch(runId, cursor, FEED_POINT_LIMIT + 1);
+      if (rows.length > FEED_POINT_LIMIT) {
+        state = await readRun(db, runId);
+        cursor = state.batchSeq;
+        runChanged = false;
+        yield { id: cursor, event: { kind: 'reset', batch: cursor, run: state.summary } };
+      } else if (rows.length > 0) {
+        cursor = rows.reduce((m, p) => Math.max(m, p.batch), cursor);
+        yield { id: cursor, event: { kind: 'points', batch: cursor, points: withExpected(state, rows) } };
+      }
+      if (runChanged) {
+        runChanged = false;
+        state = await readRun(db, runId);
+        yield { id: cursor, event: { kind: 'run', batch: cursor, run: state.summary } };
+      }
+      await wake.wait(signal);
+    }
+  } finally {
+    unsubscribe();
+  }
+}
+
+interface RunState {
+  summary: RunSummary;
+  batchSeq: number;
+  expectedAt: ((step: number) => number | null) | null;
+}
+
+async function readRun(db: Db, runId: number): Promise<RunState> {
+  const [summary, row] = await Promise.all([getRun(db.prisma, runId), db.prisma.run.findUnique({ where: { id: runId }, select: { batchSeq: true } })]);
+  if (!row) throw new AppError('NOT_FOUND', `runId: no run ${runId}`);
+  return { summary, batchSeq: row.batchSeq, expectedAt: expectedFunction(summary.schedule, summary.stepsPerEpoch) };
+}
+
+function expectedFunction(spec: ScheduleSpec | null, stepsPerEpoch: number | null): ((step: number) => number | null) | null {
+  if (!spec) return null;
+  try {
+    const schedule = compileSchedule(spec);
+    if (!schedule.verifiable) return null;
+    const at = expectedLrAtStep(schedule, stepsPerEpoch);
+    if (!at) return null;
+    const last = schedule.lastStep ?? Number.POSITIVE_INFINITY;
+    return (s) => (s > last ? null : at(s));
+  } catch {
+    return null;
+  }
+}
+
+function withExpected(state: RunState, rows: StoredPoint[]): LivePoint[] {
+  const at = state.expectedAt;
+  return rows.map((p) => ({ step: p.step, epoch: p.epoch, lr: p.lr, loss: p.loss, time: p.time, expectedLr: at ? at(p.step) : null }));
+}

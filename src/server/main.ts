@@ -1,0 +1,24 @@
+// `npm run dev` / `npm start`: the lrscope server.
+//   --dev        pages compiled on demand (development)
+//   --api-only   no pages: the ingest and read API only
+import { ConfigError, loadConfig } from './config';
+import { start } from './start';
+
+const args = new Set(process.argv.slice(2));
+try {
+  const config = loadConfig(process.env);
+  const pages = args.has('--api-only') ? 'none' : args.has('--dev') ? 'dev' : 'production';
+  const started = await start({ config, pages });
+  const shutdown = (signal: string) => {
+    console.log(`lrscope: ${signal}, shutting down`);
+    started.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+} catch (err) {
+  console.error(err instanceof ConfigError ? `lrscope: ${err.message}` : err);
+  process.exit(1);
+}

@@ -1,0 +1,89 @@
+import { bucketWidth, downsample, type Bucket } from '@/lib/downsample';
+import { expectedLrAtStep } from '@/lib/expected-lr';
+import { compileSchedule } from '@/lib/schedules';
+import type { ScheduleSpec } from '@/lib/schedules/types';
+import type { Db } from '../db/open-database';
+import { coverRange, mergeParts, planSeries } from '../db/rollup';
+import { AppError } from '../errors';
+
+export interface SeriesInput {
+  runId: number;
+  /** lr, loss, expected_lr, epoch, time (for x axes), or a logged metric's name. */
+  metric: string;
+  maxPoints?: number;
+  fromStep?: number;
+  toStep?: number;
+}
+
+export interface Series {
+  points: Bucket[];
+  /** Steps per bucket (1 = raw points). */
+  bucket: number;
+}
+
+export async function getSeries(db: Db, input: SeriesInput): Promise<Series> {
+  const run = await db.prisma.run.findUnique({
+    where: { id: input.runId },
+    select: { lastStep: true, pointCount: true, metricNames: true, schedule: true, stepsPerEpoch: true },
+  });
+  if (!run) throw new AppError('NOT_FOUND', `runId: no run ${input.runId}`);
+  const names = (run.metricNames as string[] | null) ?? [];
+  if (!BUILT_IN.includes(input.metric) && !names.includes(input.metric)) {
+    const known = ['lr', 'loss', 'expected_lr', ...names].join(', ');
+    throw new AppError('NOT_FOUND', `metric: run ${input.runId} has no metric "${input.metric}" (it has ${known})`);
+  }
+  if (run.lastStep === null) return { points: [], bucket: 1 };
+  const from = input.fromStep ?? 0;
+  const to = Math.min(input.toStep ?? run.lastStep, run.lastStep);
+  if (to < from) return { points: [], bucket: 1 };
+  const asked = bucketWidth(from, to, input.maxPoints ?? 2000);
+  const range = { from, to };
+  // Points in range, assuming they spread evenly over the run's steps.
+  const rows = (run.pointCount * (to - from + 1)) / (run.lastStep + 1);
+  const plan = planSeries(asked, rows);
+  const width = plan.mode === 'raw' ? asked : plan.width;
+  const { metric, runId } = input;
+  if (metric === 'expected_lr') return { points: expectedSeries(run.schedule as ScheduleSpec | null, run.stepsPerEpoch, from, to, width, plan.mode === 'rollup'), bucket: width };
+  if (plan.mode === 'rollup') {
+    if (metric === 'epoch' || metric === 'time') {
+      const starts: number[] = [from];
+      for (let s = (Math.floor(from / width) + 1) * width; s <= to; s += width) starts.push(s);
+      return { points: await db.points.firstAtOrAfter(runId, metric, starts, to), bucket: width };
+    }
+    return { points: mergeParts(await db.points.rollupParts(runId, metric, coverRange(from, to, plan.sizeIndex)), width), bucket: width };
+  }
+  if (metric === 'lr' || metric === 'loss' || metric === 'epoch' || metric === 'time') return { points: await db.points.series(runId, metric, range, width), bucket: width };
+  return { points: await db.points.metricSeries(runId, metric, range, width), bucket: width };
+}
+
+const BUILT_IN = ['lr', 'loss', 'expected_lr', 'epoch', 'time'];
+
+// The schedule is evaluated at every step of the range (a drop inside a bucket still shows in
+// its min/max) while buckets are narrow; wide buckets (a zoomed-out long run) sample 64 steps per
+// bucket plus both ends, so a 1,000,000-step view costs ~130k evaluations, not a million. Steps
+// are generated, not read, so this costs no I/O.
+function expectedSeries(spec: ScheduleSpec | null, stepsPerEpoch: number | null, from: number, to: number, width: number, aligned: boolean): Bucket[] {
+  if (!spec) return [];
+  const schedule = compileSchedule(spec);
+  if (!schedule.verifiable) return [];
+  const at = expectedLrAtStep(schedule, stepsPerEpoch);
+  if (!at) return [];
+  const last = schedule.lastStep === undefined ? to : Math.min(to, schedule.lastStep);
+  if (last < from) return [];
+  const origin = aligned ? 0 : from;
+  const stride = Math.max(1, Math.floor(width / 64));
+  const steps: number[] = [];
+  if (stride === 1) {
+    for (let s = from; s <= last; s++) steps.push(s);
+  } else {
+    for (let b = Math.floor((from - origin) / width); origin + b * width <= last; b++) {
+      const start = Math.max(from, origin + b * width);
+      const end = Math.min(last, origin + (b + 1) * width - 1);
+      for (let s = start; s < end; s += stride) steps.push(s);
+      steps.push(end);
+    }
+  }
+  const values = new Float64Array(steps.length);
+  for (let i = 0; i < steps.length; i++) values[i] = at(steps[i]);
+  return downsample(steps, values, origin, width);
+}

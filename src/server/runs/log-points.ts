@@ -1,0 +1,47 @@
+import type { Db } from '../db/open-database';
+import type { PointInput } from '../db/point-store';
+import type { Principal } from '../keys/authenticate';
+import type { Alerting } from '../alerts/alerting';
+import { LIMITS } from '../api/limits';
+import { AppError } from '../errors';
+import type { RunVerdicts } from './run-verdicts';
+import { findWritableRun } from './find-writable-run';
+
+export interface LogPointsResult {
+  accepted: number;
+  duplicates: number;
+}
+
+/** Stores a batch (all or nothing, idempotent on run + step) and marks the run alive. */
+export interface LogDeps {
+  db: Db;
+  verdicts: RunVerdicts;
+  alerting: Alerting;
+}
+
+export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: Principal, runId: number, points: PointInput[], now = new Date()): Promise<LogPointsResult> {
+  const run = await findWritableRun(db.prisma, principal, runId);
+  if (run.pointCount + points.length > LIMITS.pointsPerRun) {
+    throw new AppError('PAYLOAD_TOO_LARGE', `runId: run ${runId} holds ${run.pointCount} points; a run may hold at most ${LIMITS.pointsPerRun} (log every Nth step, or start a new run)`);
+  }
+  const names = new Set((run.metricNames as string[] | null) ?? []);
+  for (const p of points) for (const n in p.metrics ?? {}) names.add(n);
+  if (names.size > LIMITS.metricNamesPerRun) {
+    throw new AppError('BAD_REQUEST', `points: a run may log at most ${LIMITS.metricNamesPerRun} distinct metric names; this batch would make it ${names.size}`);
+  }
+  const { accepted, duplicates, batch } = await db.points.logPoints(runId, points, now);
+  if (accepted > 0) {
+    db.live.publish({ type: 'points', runId, batch });
+    await verdicts.afterBatch(runId, batch, points, duplicates === 0);
+    await alerting.syncRun(runId, { latestLossNonFinite: latestLossNonFinite(points) });
+  }
+  db.live.publish({ type: 'run', runId });
+  return { accepted, duplicates };
+}
+
+/** Whether the loss at the batch's highest step is NaN or infinite; undefined when that point has no loss. */
+function latestLossNonFinite(points: PointInput[]): boolean | undefined {
+  let top = points[0];
+  for (const p of points) if (p.step > top.step) top = p;
+  return top.loss === undefined ? undefined : !Number.isFinite(top.loss);
+}

@@ -1,0 +1,107 @@
+// Keeps each live run's verdict current as batches arrive. The detector is incremental, so a
+// batch costs time proportional to the batch; detectors are held per run in a bounded LRU and
+// rebuilt from the store whenever this process missed a batch (another instance took it, a
+// restart, duplicates, a new schedule), so the cached state never drifts from the database.
+import { createDetector, type LoggedPoint } from '@/lib/detect';
+import { expectedLrAtStep } from '@/lib/expected-lr';
+import { compileSchedule } from '@/lib/schedules';
+import type { ScheduleSpec } from '@/lib/schedules/types';
+import { noScheduleVerdict, type ObservedCadence, type Verdict } from '@/lib/verdict';
+import type { Db } from '../db/open-database';
+import type { PointInput, StoredPoint } from '../db/point-store';
+
+type Detector = ReturnType<typeof createDetector>;
+
+interface Entry {
+  detector: Detector;
+  /** Last batch folded into the detector. */
+  batch: number;
+  /** Schedule, stepsPerEpoch and cadence the detector was built for. */
+  key: string;
+}
+
+export interface RunVerdicts {
+  /** Folds a committed batch into the run's verdict and stores it when it changed. */
+  afterBatch(runId: number, batch: number, points: PointInput[], exact: boolean): Promise<Verdict>;
+  /** Re-evaluates a run from the store (created, or its schedule or cadence changed). */
+  refresh(runId: number): Promise<Verdict>;
+}
+
+export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
+  const entries = new Map<number, Entry>();
+  const locks = new Map<number, Promise<unknown>>();
+
+  // Batches of one run are folded in commit order, one at a time.
+  const serialised = <T>(runId: number, fn: () => Promise<T>): Promise<T> => {
+    const prev = locks.get(runId) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    locks.set(runId, next);
+    void next.finally(() => {
+      if (locks.get(runId) === next) locks.delete(runId);
+    });
+    return next;
+  };
+
+  const remember = (runId: number, entry: Entry) => {
+    entries.delete(runId);
+    entries.set(runId, entry);
+    if (entries.size > capacity) entries.delete(entries.keys().next().value!);
+  };
+
+  const evaluate = async (runId: number, batch: number, points: PointInput[], exact: boolean): Promise<Verdict> => {
+    const run = await db.prisma.run.findUnique({
+      where: { id: runId },
+      select: { schedule: true, stepsPerEpoch: true, cadence: true, verdict: true, expectedLr: true, lastStep: true },
+    });
+    if (!run) throw new Error(`run ${runId} vanished`);
+    const spec = run.schedule as ScheduleSpec | null;
+    let verdict: Verdict;
+    let expectedLr: number | null = null;
+    if (!spec) {
+      verdict = noScheduleVerdict();
+    } else {
+      const schedule = compileSchedule(spec);
+      const cadence = (run.cadence as ObservedCadence | null) ?? undefined;
+      const key = JSON.stringify([spec, run.stepsPerEpoch, cadence]);
+      let entry = entries.get(runId);
+      if (entry && entry.key === key && entry.batch >= batch) {
+        // A rebuild after this batch committed already read it.
+      } else if (entry && entry.key === key && entry.batch === batch - 1 && exact) {
+        entry.detector.add(points.map(toLogged));
+        entry.batch = batch;
+      } else {
+        const stored = await db.points.lrPoints(runId);
+        const detector = createDetector({ schedule, stepsPerEpoch: run.stepsPerEpoch ?? undefined, cadence });
+        detector.add(stored.map(fromStored));
+        entry = { detector, batch: stored.reduce((m, p) => Math.max(m, p.batch), 0), key };
+      }
+      remember(runId, entry);
+      verdict = entry.detector.verdict();
+      if (schedule.verifiable && run.lastStep !== null) expectedLr = expectedLrAtStep(schedule, run.stepsPerEpoch)?.(run.lastStep) ?? null;
+    }
+    if (JSON.stringify(verdict) !== JSON.stringify(run.verdict) || expectedLr !== run.expectedLr) {
+      await db.prisma.run.update({
+        where: { id: runId },
+        data: { verdict: verdict as object, verdictKind: verdict.kind, flagged: verdict.flagged, expectedLr },
+      });
+    }
+    return verdict;
+  };
+
+  return {
+    afterBatch: (runId, batch, points, exact) => serialised(runId, () => evaluate(runId, batch, points, exact)),
+    refresh: (runId) =>
+      serialised(runId, () => {
+        entries.delete(runId);
+        return evaluate(runId, 0, [], false);
+      }),
+  };
+}
+
+function toLogged(p: PointInput): LoggedPoint {
+  return { step: p.step, epoch: p.epoch, lr: p.lr, lrs: p.lrs, loss: p.loss };
+}
+
+function fromStored(p: StoredPoint): LoggedPoint {
+  return { step: p.step, epoch: p.epoch ?? undefined, lr: p.lr ?? undefined, loss: p.loss ?? undefined };
+}

@@ -1,0 +1,80 @@
+// Start-up in order: configuration, database (migrations), default project, HTTP.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config';
+import { redactUrl } from './config';
+import { type Db, openDatabase } from './db/open-database';
+import { createServer, type PageHandler, type RunningServer } from './http/create-server';
+import { createRateLimiter } from './http/rate-limit';
+import { ensureDefaultProject } from './keys/ensure-default-project';
+import { createAlerting } from './alerts/alerting';
+import { createRunVerdicts } from './runs/run-verdicts';
+
+export interface StartOptions {
+  config: Config;
+  /** 'dev' compiles pages on demand, 'production' serves `next build` output, 'none' is API-only. */
+  pages: 'dev' | 'production' | 'none';
+  log?: (line: string) => void;
+}
+
+export interface Started {
+  db: Db;
+  server: RunningServer;
+  stop(): Promise<void>;
+}
+
+// Next inlines its bootstrap scripts and styles; everything else comes from this origin.
+const PAGE_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+async function nextHandler(mode: 'dev' | 'production', config: Config): Promise<PageHandler> {
+  const { default: next } = await import('next');
+  const app = next({ dev: mode === 'dev', dir: ROOT, hostname: config.host, port: config.port });
+  await app.prepare();
+  return app.getRequestHandler();
+}
+
+export async function start({ config, pages, log = console.log }: StartOptions): Promise<Started> {
+  const db = await openDatabase(config);
+  for (const name of db.migrated) log(`lrscope: applied migration ${name}`);
+  const first = await ensureDefaultProject(db.prisma);
+  if (first) {
+    log(`lrscope: created project "${first.project.name}" with API key ${first.key}`);
+    log('lrscope: keep this key; it is shown once (more keys: npx lrscope keys create --project NAME)');
+  }
+  const handler = pages === 'none' ? undefined : await nextHandler(pages, config);
+  const alerting = createAlerting(db, {
+    settings: { publicUrl: config.publicUrl, webhookUrl: config.webhookUrl, webhookSecret: config.webhookSecret },
+    sweepMs: config.stallSweepMs,
+  });
+  const server = await createServer({
+    db,
+    verdicts: createRunVerdicts(db),
+    alerting,
+    rateLimiter: createRateLimiter(config.rateLimits),
+    host: config.host,
+    port: config.port,
+    dashboardToken: config.dashboardToken,
+    pages: handler,
+    csp: pages === 'production' ? PAGE_CSP : undefined,
+  });
+  alerting.start();
+  log(`lrscope: listening on ${server.url} (${config.provider}: ${redactUrl(config.databaseUrl)})`);
+  if (!isLoopback(config.host) && !config.dashboardToken) {
+    log(`lrscope: WARNING: listening on ${config.host} without LRSCOPE_DASHBOARD_TOKEN: anyone who can reach this port can read every run. Set LRSCOPE_DASHBOARD_TOKEN to protect the dashboard.`);
+  }
+  return {
+    db,
+    server,
+    stop: async () => {
+      await alerting.stop();
+      await server.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,256 @@
+// The ingest API over real HTTP against the real server process: the contract in the
+// foundation issue, every bad input it names, and "nothing stored changes" after each.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestServer, startServer } from '../helpers/server';
+import { data, mutate, query } from '../helpers/trpc-http';
+
+let server: TestServer;
+let key: string;
+
+const multiStep = { name: 'MultiStepLR', params: { milestones: [2, 4], gamma: 0.5 }, interval: 'epoch', baseLr: 0.1 };
+
+async function newRun(extra: Record<string, unknown> = {}) {
+  return data<{ id: number }>(await mutate(server.url, 'runs.create', { name: `run-${Math.random()}`, ...extra }, key)).id;
+}
+
+async function stored(runId: number) {
+  const run = data<any>(await query(server.url, 'runs.get', { id: runId })).run;
+  const lr = data<any>(await query(server.url, 'runs.series', { runId, metric: 'lr', maxPoints: 10_000 })).points;
+  return { pointCount: run.pointCount, lastStep: run.lastStep, lr };
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  key = server.apiKey;
+  expect(key).toMatch(/^lrs_/);
+});
+afterAll(() => server?.stop());
+
+describe('runs.create', () => {
+  it('creates a run in the key project and returns its id', async () => {
+    const r = await mutate(server.url, 'runs.create', { name: 'resnet50', schedule: multiStep, stepsPerEpoch: 100, config: { bs: 64 }, tags: ['baseline'] }, key);
+    expect(r.status).toBe(200);
+    const { id } = data(r);
+    const run = data<any>(await query(server.url, 'runs.get', { id })).run;
+    expect(run).toMatchObject({ id, name: 'resnet50', project: 'default', status: 'running', stepsPerEpoch: 100, config: { bs: 64 }, tags: ['baseline'], pointCount: 0 });
+    expect(run.schedule).toMatchObject({ name: 'MultiStepLR', interval: 'epoch', baseLr: 0.1 });
+    expect(run.verdict).toMatchObject({ flagged: false, causes: [] });
+  });
+
+  it('returns the same run when created twice with one clientId', async () => {
+    const a = data<any>(await mutate(server.url, 'runs.create', { name: 'x', clientId: 'c-123' }, key));
+    const b = data<any>(await mutate(server.url, 'runs.create', { name: 'x', clientId: 'c-123' }, key));
+    expect(b.id).toBe(a.id);
+  });
+
+  it('a run without schedule reports the no-schedule verdict', async () => {
+    const id = await newRun();
+    expect(data<any>(await query(server.url, 'runs.get', { id })).run.verdict).toMatchObject({ kind: 'no_schedule', flagged: false });
+  });
+
+  it('rejects a schedule spec that does not parse, naming the field', async () => {
+    const r = await mutate(server.url, 'runs.create', { name: 'bad', schedule: { name: 'MultiStepLR', params: { milestones: 'soon' }, baseLr: 0.1 } }, key);
+    expect(r.status).toBe(400);
+    expect(r.body.error!.message).toMatch(/^schedule\.params\.milestones/);
+  });
+
+  it('rejects an unknown scheduler name', async () => {
+    const r = await mutate(server.url, 'runs.create', { name: 'bad', schedule: { name: 'MultiStep', params: {} } }, key);
+    expect(r.status).toBe(400);
+    expect(r.body.error!.message).toMatch(/^schedule\.name: .*MultiStepLR/);
+  });
+
+  it('rejects a project other than the key project with 403', async () => {
+    const r = await mutate(server.url, 'runs.create', { name: 'x', project: 'someone-else' }, key);
+    expect(r.status).toBe(403);
+    expect(r.body.error!.message).toMatch(/^project: .*"default"/);
+  });
+
+  it.each([
+    [{}, /^name: /],
+    [{ name: '' }, /^name: must not be empty/],
+    [{ name: 5 }, /^name: must be a string/],
+    [{ name: 'x', stepsPerEpoch: 0 }, /^stepsPerEpoch: must be a positive integer/],
+    [{ name: 'x', stepsPerEpoch: 2.5 }, /^stepsPerEpoch: must be a positive integer/],
+    [{ name: 'x', tags: 'a' }, /^tags: /],
+    [{ name: 'x', config: [1, 2] }, /^config: must be a JSON object/],
+    [{ name: 'x', colour: 'red' }, /colour/],
+  ])('rejects %j with a 400 naming the field', async (input, message) => {
+    const r = await mutate(server.url, 'runs.create', input, key);
+    expect(r.status).toBe(400);
+    expect(r.body.error!.message).toMatch(message);
+  });
+});
+
+describe('authentication', () => {
+  it('401 without a key, naming how to get one', async () => {
+    const r = await mutate(server.url, 'runs.create', { name: 'x' });
+    expect(r.status).toBe(401);
+    expect(r.body.error!.message).toMatch(/Authorization: Bearer/);
+  });
+
+  it('401 with a wrong key of the right shape, and with garbage', async () => {
+    const wrong = key.slice(0, -4) + (key.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    expect((await mutate(server.url, 'runs.create', { name: 'x' }, wrong)).status).toBe(401);
+    expect((await mutate(server.url, 'runs.create', { name: 'x' }, 'hunter2')).status).toBe(401);
+  });
+
+  it('401 on every write procedure', async () => {
+    const id = await newRun();
+    for (const [proc, input] of [
+      ['runs.log', { runId: id, points: [{ step: 0, lr: 0.1 }] }],
+      ['runs.finish', { runId: id }],
+      ['runs.update', { runId: id, stepsPerEpoch: 3 }],
+    ] as const) {
+      expect((await mutate(server.url, proc, input)).status, proc).toBe(401);
+    }
+    expect((await stored(id)).pointCount).toBe(0);
+  });
+});
+
+describe('runs.log', () => {
+  it('stores a batch and reports how many points were accepted', async () => {
+    const id = await newRun();
+    const points = Array.from({ length: 1000 }, (_, i) => ({ step: i, lr: 0.1, loss: 2 - i / 1000, epoch: Math.floor(i / 100) }));
+    const r = await mutate(server.url, 'runs.log', { runId: id, points }, key);
+    expect(data(r)).toEqual({ accepted: 1000, duplicates: 0 });
+    expect(await stored(id)).toMatchObject({ pointCount: 1000, lastStep: 999 });
+  });
+
+  it('re-sending a batch changes nothing', async () => {
+    const id = await newRun();
+    const points = [0, 1, 2].map((step) => ({ step, lr: 0.1 * (step + 1) }));
+    data(await mutate(server.url, 'runs.log', { runId: id, points }, key));
+    const before = await stored(id);
+    const again = data(await mutate(server.url, 'runs.log', { runId: id, points: points.map((p) => ({ ...p, lr: 9 })) }, key));
+    expect(again).toEqual({ accepted: 0, duplicates: 3 });
+    expect(await stored(id)).toEqual(before);
+  });
+
+  it('accepts steps out of order and keeps the highest as the last step', async () => {
+    const id = await newRun();
+    data(await mutate(server.url, 'runs.log', { runId: id, points: [{ step: 50, lr: 0.05 }] }, key));
+    data(await mutate(server.url, 'runs.log', { runId: id, points: [{ step: 10, lr: 0.1 }, { step: 30, lr: 0.07 }] }, key));
+    const s = await stored(id);
+    expect(s.lastStep).toBe(50);
+    expect(s.lr.map((p: any) => p.step)).toEqual([10, 30, 50]);
+    expect(data<any>(await query(server.url, 'runs.get', { id })).run.lastLr).toBe(0.05);
+  });
+
+  it('marks the run alive and records metrics, lrs and non-finite loss', async () => {
+    const id = await newRun();
+    const t0 = data<any>(await query(server.url, 'runs.get', { id })).run.lastSeenAt;
+    await new Promise((r) => setTimeout(r, 10));
+    data(await mutate(server.url, 'runs.log', { runId: id, points: [{ step: 0, lr: 0.1, lrs: [0.1, 0.01], loss: 'NaN', metrics: { acc: 0.5, 'grad/norm': 3 } }] }, key));
+    const run = data<any>(await query(server.url, 'runs.get', { id })).run;
+    expect(Date.parse(run.lastSeenAt)).toBeGreaterThan(Date.parse(t0));
+    expect(run.metricNames).toEqual(['acc', 'grad/norm']);
+    expect(data<any>(await query(server.url, 'runs.series', { runId: id, metric: 'grad/norm' })).points).toEqual([{ step: 0, value: 3, min: 3, max: 3 }]);
+  });
+
+  it('accepts a batch of 10,000 points and refuses 10,001', async () => {
+    const id = await newRun();
+    const mk = (n: number) => Array.from({ length: n }, (_, i) => ({ step: i, lr: 0.1 }));
+    const tooMany = await mutate(server.url, 'runs.log', { runId: id, points: mk(10_001) }, key);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error!.message).toMatch(/^points: at most 10000 points per batch/);
+    expect((await stored(id)).pointCount).toBe(0);
+    expect(data(await mutate(server.url, 'runs.log', { runId: id, points: mk(10_000) }, key))).toEqual({ accepted: 10_000, duplicates: 0 });
+  });
+
+  // One bad point anywhere rejects the whole batch: all or nothing.
+  it.each([
+    ['a negative LR', { step: 5, lr: -0.1 }, /^points\[1\]\.lr: must be a finite number ≥ 0/],
+    ['an infinite LR', '{"step":5,"lr":1e999}', /^points\[1\]\.lr: must be a finite number ≥ 0/],
+    ['a NaN LR', { step: 5, lr: 'NaN' }, /^points\[1\]\.lr: must be a finite number ≥ 0/],
+    ['a negative step', { step: -1, lr: 0.1 }, /^points\[1\]\.step: must be an integer ≥ 0/],
+    ['a fractional step', { step: 1.5, lr: 0.1 }, /^points\[1\]\.step: must be an integer ≥ 0/],
+    ['a string step', { step: '7', lr: 0.1 }, /^points\[1\]\.step: must be an integer ≥ 0/],
+    ['a missing step', { lr: 0.1 }, /^points\[1\]\.step: /],
+    ['an unknown field', { step: 5, lr: 0.1, learning_rate: 0.1 }, /^points\[1\]: unknown field\(s\) learning_rate/],
+    ['a bad metric value', { step: 5, metrics: { acc: 'high' } }, /^points\[1\]\.metrics\.acc: must be a number/],
+    ['a bad metric name', { step: 5, metrics: { 'a b': 1 } }, /^points\[1\]\.metrics/],
+    ['lrs with a negative group', { step: 5, lrs: [0.1, -1] }, /^points\[1\]\.lrs\[1\]: must be a finite number ≥ 0/],
+    ['a duplicate step', { step: 0, lr: 0.1 }, /^points\[1\]\.step: duplicate step 0/],
+  ])('rejects a batch with %s and stores none of it', async (_label, bad, message) => {
+    const id = await newRun();
+    const body = typeof bad === 'string' ? `{"runId":${id},"points":[{"step":0,"lr":0.1},${bad}]}` : JSON.stringify({ runId: id, points: [{ step: 0, lr: 0.1 }, bad] });
+    const res = await fetch(`${server.url}/api/trpc/runs.log`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
+    const json = await res.json();
+    expect(res.status).toBe(400);
+    expect(json.error.message).toMatch(message);
+    expect(await stored(id)).toEqual({ pointCount: 0, lastStep: null, lr: [] });
+  });
+
+  it.each([
+    ['points missing', (id: number) => ({ runId: id }), /^points: /],
+    ['points not a list', (id: number) => ({ runId: id, points: { step: 0 } }), /^points: must be a list of points/],
+    ['an empty batch', (id: number) => ({ runId: id, points: [] }), /^points: must hold at least one point/],
+    ['a string runId', (id: number) => ({ runId: String(id), points: [{ step: 0 }] }), /^runId: must be a run id/],
+  ])('rejects %s with a 400', async (_label, make, message) => {
+    const id = await newRun();
+    const r = await mutate(server.url, 'runs.log', make(id), key);
+    expect(r.status).toBe(400);
+    expect(r.body.error!.message).toMatch(message);
+    expect((await stored(id)).pointCount).toBe(0);
+  });
+
+  it('404 for an unknown run', async () => {
+    const r = await mutate(server.url, 'runs.log', { runId: 999_999, points: [{ step: 0, lr: 0.1 }] }, key);
+    expect(r.status).toBe(404);
+    expect(r.body.error!.message).toBe('runId: no run 999999');
+  });
+
+  it('403 for a run of another project, which stays unchanged', async () => {
+    const other = await createKey('other-project');
+    const theirs = data<{ id: number }>(await mutate(server.url, 'runs.create', { name: 'theirs' }, other)).id;
+    const r = await mutate(server.url, 'runs.log', { runId: theirs, points: [{ step: 0, lr: 0.1 }] }, key);
+    expect(r.status).toBe(403);
+    expect(r.body.error!.message).toMatch(/^runId: run \d+ belongs to another project/);
+    expect((await stored(theirs)).pointCount).toBe(0);
+    expect((await mutate(server.url, 'runs.finish', { runId: theirs }, key)).status).toBe(403);
+  });
+
+  it('rejects malformed JSON and a wrong content type without storing anything', async () => {
+    const id = await newRun();
+    const broken = await fetch(`${server.url}/api/trpc/runs.log`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: '{"runId":' });
+    expect(broken.status).toBe(400);
+    expect((await stored(id)).pointCount).toBe(0);
+  });
+});
+
+describe('runs.finish and runs.update', () => {
+  it('finishes a run, or marks it crashed', async () => {
+    const a = await newRun();
+    const b = await newRun();
+    data(await mutate(server.url, 'runs.finish', { runId: a }, key));
+    data(await mutate(server.url, 'runs.finish', { runId: b, status: 'crashed' }, key));
+    const ra = data<any>(await query(server.url, 'runs.get', { id: a })).run;
+    expect(ra.status).toBe('finished');
+    expect(ra.finishedAt).not.toBeNull();
+    expect(data<any>(await query(server.url, 'runs.get', { id: b })).run.status).toBe('crashed');
+    const bad = await mutate(server.url, 'runs.finish', { runId: a, status: 'paused' }, key);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error!.message).toBe('status: must be "finished" or "crashed"');
+  });
+
+  it('records the schedule and cadence a trainer learns after creating the run', async () => {
+    const id = await newRun();
+    data(await mutate(server.url, 'runs.update', { runId: id, schedule: multiStep, stepsPerEpoch: 50, cadence: { optimizerSteps: 100, schedulerSteps: 2, medianGap: 50 } }, key));
+    const run = data<any>(await query(server.url, 'runs.get', { id })).run;
+    expect(run).toMatchObject({ stepsPerEpoch: 50, cadence: { optimizerSteps: 100, schedulerSteps: 2, medianGap: 50 } });
+    expect(run.schedule.name).toBe('MultiStepLR');
+  });
+});
+
+async function createKey(project: string): Promise<string> {
+  const { spawnSync } = await import('node:child_process');
+  const { ROOT } = await import('../helpers/server');
+  const r = spawnSync(process.execPath, ['bin/lrscope.js', 'keys', 'create', '--project', project], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: server.databaseUrl },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return r.stdout.trim();
+}

@@ -1,0 +1,74 @@
+// The chart pyramid (src/server/db/rollup.ts) gives the same buckets as bucketing every point.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { coverRange, foldSeries, mergeParts, type Part, planSeries, ROLLUP_SIZES, type RollupRow } from '@/server/db/rollup';
+import { downsample } from '@/lib/downsample';
+
+/** An in-memory store: rows merged like the SQL upsert, raw points for the edges. */
+function pyramid(points: { step: number; v: number }[]) {
+  const rows = new Map<string, RollupRow>();
+  const out: RollupRow[] = [];
+  foldSeries('lr', points.map((p) => p.step), points.map((p) => p.v), out);
+  for (const r of out) {
+    const key = `${r.size}:${r.bucket}`;
+    const old = rows.get(key);
+    rows.set(key, old ? { ...old, step: Math.min(old.step, r.step), min: Math.min(old.min, r.min), max: Math.max(old.max, r.max), sum: old.sum + r.sum, count: old.count + r.count } : r);
+  }
+  return (from: number, to: number, sizeIndex: number): Part[] => {
+    const c = coverRange(from, to, sizeIndex);
+    const parts: Part[] = [];
+    for (const b of c.blocks) for (const r of rows.values()) if (r.size === b.size && r.bucket >= b.lo && r.bucket <= b.hi) parts.push({ start: r.size * r.bucket, step: r.step, min: r.min, max: r.max, sum: r.sum, count: r.count });
+    for (const r of c.raw) for (const p of points) if (p.step >= r.from && p.step <= r.to) parts.push({ start: p.step, step: p.step, min: p.v, max: p.v, sum: p.v, count: 1 });
+    return parts;
+  };
+}
+
+describe('chart pyramid', () => {
+  it('covers a range exactly: blocks inside, raw points only at the edges', () => {
+    const c = coverRange(100, 100_000, 3);
+    const covered = [...c.blocks.map((b) => [b.lo * b.size, (b.hi + 1) * b.size - 1]), ...c.raw.map((r) => [r.from, r.to])].sort((a, b) => a[0] - b[0]);
+    expect(covered[0][0]).toBe(100);
+    expect(covered[covered.length - 1][1]).toBe(100_000);
+    for (let i = 1; i < covered.length; i++) expect(covered[i][0]).toBe(covered[i - 1][1] + 1);
+    expect(c.raw.reduce((n, r) => n + r.to - r.from + 1, 0)).toBeLessThan(2 * ROLLUP_SIZES[0]);
+  });
+
+  it('matches bucketing every point, for any points, order and range', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 300_000 }), { minLength: 1, maxLength: 400 }),
+        fc.integer({ min: 0, max: 300_000 }),
+        fc.integer({ min: 0, max: 300_000 }),
+        fc.integer({ min: 64, max: 40_000 }),
+        (steps, a, b, asked) => {
+          const points = steps.map((step) => ({ step, v: Math.sin(step) }));
+          const [from, to] = [Math.min(a, b), Math.max(a, b)];
+          const plan = planSeries(asked, Number.POSITIVE_INFINITY);
+          if (plan.mode !== 'rollup') return;
+          const got = mergeParts(pyramid(points)(from, to, plan.sizeIndex), plan.width);
+          const inRange = points.filter((p) => p.step >= from && p.step <= to).sort((x, y) => x.step - y.step);
+          const want = downsample(inRange.map((p) => p.step), inRange.map((p) => p.v), 0, plan.width);
+          expect(got.length).toBe(want.length);
+          got.forEach((g, i) => {
+            expect(g.step).toBe(want[i].step);
+            expect(g.min).toBe(want[i].min);
+            expect(g.max).toBe(want[i].max);
+            expect(g.value).toBeCloseTo(want[i].value, 9);
+          });
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('reads raw while cheap, and keeps the rounded width within 25% of the asked one', () => {
+    expect(planSeries(500, 10_000)).toEqual({ mode: 'raw' });
+    expect(planSeries(40, 1e6)).toEqual({ mode: 'raw' });
+    const p = planSeries(500, 1e6);
+    expect(p).toEqual({ mode: 'rollup', sizeIndex: 0, width: 512 });
+    for (const w of [64, 100, 255, 256, 1000, 5000, 100_000]) {
+      const q = planSeries(w, 1e7);
+      if (q.mode === 'rollup') expect(q.width / w).toBeLessThanOrEqual(w < 256 ? 2 : 1.25);
+    }
+  });
+});
