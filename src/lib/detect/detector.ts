@@ -79,6 +79,8 @@ class VerifiableDetector implements Detector {
   private softBefore = 0;
   private softAfter = 0;
   private alternatives: Alternatives | undefined;
+  /** Alternatives in the order finding() consults them; a flat run is judged with the clocks beside it. */
+  private groups: Hypothesis[][] = [];
 
   constructor(
     private readonly schedule: VerifiableSchedule,
@@ -138,7 +140,8 @@ class VerifiableDetector implements Detector {
       this.reset();
     }
     if (!this.intended) return;
-    for (let i = this.evaluated; i < s.length; i++) this.feed(i);
+    for (let i = this.evaluated; i < s.length && !this.alternatives; i++) this.feedIntended(i);
+    if (this.alternatives) this.advance(s.length - 1);
     this.evaluated = s.length;
   }
 
@@ -155,14 +158,11 @@ class VerifiableDetector implements Detector {
     this.softBefore = 0;
     this.softAfter = 0;
     this.alternatives = undefined;
+    this.groups = [];
   }
 
-  private feed(i: number): void {
+  private feedIntended(i: number): void {
     const s = this.series;
-    if (this.alternatives) {
-      this.feedAlternatives(i);
-      return;
-    }
     const map = this.intended!;
     if (!this.scaleKnown) this.learnScale(i);
     const fit = fitAt(this.f, map, this.scale, this.tol, s.steps[i], s.epochs[i], s.lrs[i]);
@@ -173,16 +173,13 @@ class VerifiableDetector implements Detector {
     }
     if (this.runStart < 0) this.runStart = i;
     if (fit === 'soft') {
-      const before = new Float64Array(3);
-      map.around(s.steps[i], s.epochs[i], before);
-      if (close(s.lrs[i], this.scale * this.f(Math.max(0, before[2])), this.tol)) this.softAfter++;
+      if (close(s.lrs[i], this.scale * this.f(Math.max(0, map.at(s.steps[i], s.epochs[i], 1))), this.tol)) this.softAfter++;
       else this.softBefore++;
       return;
     }
     this.firstMiss = i;
     this.firstBad = this.runStart;
     this.alternatives = this.buildAlternatives(i);
-    for (let j = 0; j <= i; j++) this.feedAlternatives(j);
   }
 
   /**
@@ -192,14 +189,13 @@ class VerifiableDetector implements Detector {
    */
   private learnScale(i: number): void {
     const s = this.series;
-    const out = new Float64Array(3);
-    this.intended!.around(s.steps[i], s.epochs[i], out);
-    const expected = this.f(Math.max(0, out[0]));
+    const expected = this.f(Math.max(0, this.intended!.at(s.steps[i], s.epochs[i], 0)));
     if (!(expected > 0) || !(s.lrs[i] > 0)) return;
     const ratio = s.lrs[i] / expected;
-    // A wrong baseLr is off by a real factor; a ratio within 1% is a shifted clock (stepped too
-    // often, off by one) that the hypotheses must see unscaled.
-    this.scale = Math.abs(ratio - 1) < 0.01 ? 1 : ratio;
+    // A wrong baseLr is off by a real factor; a ratio within 1%, or one a step either side
+    // explains, is a shifted clock (stepped too often, off by one) that must stay unscaled.
+    const shifted = fitAt(this.f, this.intended!, 1, this.tol, s.steps[i], s.epochs[i], s.lrs[i]) !== 'miss';
+    this.scale = shifted || Math.abs(ratio - 1) < 0.01 ? 1 : ratio;
     this.scaleKnown = true;
   }
 
@@ -219,14 +215,29 @@ class VerifiableDetector implements Detector {
     } else {
       alt.onSteps = new FollowsMapping(perStep(1), f, scale, tol);
     }
+    const top = [alt.flat, alt.onEpochs, alt.onSteps].filter((h): h is FollowsMapping | Flat => h !== undefined);
+    this.groups = [top, ...alt.tooOften.map((h) => [h]), [alt.restarts], [alt.overridden]];
     return alt;
   }
 
-  private feedAlternatives(i: number): void {
-    const a = this.alternatives!;
+  /**
+   * Feeds the alternatives through point `upTo`, in the order finding() consults them, and stops
+   * at the first group still alive: while it explains the run, the ones below cannot change the
+   * verdict, so they wait and catch up only if it dies. Each point still reaches each hypothesis
+   * at most once, so an update costs time proportional to the batch.
+   */
+  private advance(upTo: number): void {
     const s = this.series;
-    const all: (Hypothesis | undefined)[] = [a.onEpochs, a.onSteps, a.flat, a.restarts, a.overridden, ...a.tooOften];
-    for (const h of all) h?.feed(i, s);
+    const groups = this.groups;
+    for (let g = 0; g < groups.length; g++) {
+      let alive = false;
+      for (const h of groups[g]) {
+        while (h.alive && h.next <= upTo) h.feed(h.next++, s);
+        alive ||= h.alive;
+      }
+      if (alive) return;
+      groups.splice(g--, 1);
+    }
   }
 
   /**
@@ -260,12 +271,11 @@ class VerifiableDetector implements Detector {
     const s = this.series;
     const a = this.alternatives!;
     const bad = this.firstBad;
-    const out = new Float64Array(3);
-    this.intended!.around(s.steps[bad], s.epochs[bad], out);
+    const n = this.intended!.at(s.steps[bad], s.epochs[bad], 0);
     const base = {
       firstChange: this.change(),
       firstBadStep: s.steps[bad],
-      expected: this.scale * this.f(Math.max(0, out[0])),
+      expected: this.scale * this.f(Math.max(0, n)),
       actual: s.lrs[bad],
       lastStep: s.steps[s.length - 1],
       cadenceGap: observedGap(this.cadence),

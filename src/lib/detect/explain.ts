@@ -139,5 +139,7 @@ const FIX: Record<Cause, (framework: Framework, f: Finding) => string> = {
 };
 
 function capitalise(text: string): string {
+  // Code keeps its case: "scheduler.step() never seems to run".
+  if (/^\w+[.(]/.test(text)) return text;
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -10,26 +10,26 @@ export type Fit = 'strict' | 'soft' | 'miss' | 'skip';
 /** The schedule's LR as a function of n, with n clamped at 0 (the state right after construction). */
 export type LrAt = (n: number) => number;
 
-const scratch = new Float64Array(3);
-
 /** Does lr equal scale·f(n) at this point, or at one optimizer step either side? */
 export function fitAt(f: LrAt, map: Mapping, scale: number, tol: Tolerance, step: number, epoch: number, lr: number, origin = 0): Fit {
-  map.around(step, epoch, scratch);
-  const n = scratch[0] - origin;
+  const n = map.at(step, epoch, 0) - origin;
   if (Number.isNaN(n)) return 'skip';
   if (close(lr, scale * f(Math.max(0, n)), tol)) return 'strict';
-  if (close(lr, scale * f(Math.max(0, scratch[1] - origin)), tol) || close(lr, scale * f(Math.max(0, scratch[2] - origin)), tol)) return 'soft';
+  if (close(lr, scale * f(Math.max(0, map.at(step, epoch, -1) - origin)), tol) || close(lr, scale * f(Math.max(0, map.at(step, epoch, 1) - origin)), tol)) return 'soft';
   return 'miss';
 }
 
 export interface Hypothesis {
   alive: boolean;
+  /** Index of the next point to feed: a hypothesis may lag while a likelier one explains the run. */
+  next: number;
   feed(i: number, s: Series): void;
 }
 
 /** The schedule runs, but on another clock (per epoch, per step, k× per step). */
 export class FollowsMapping implements Hypothesis {
   alive = true;
+  next = 0;
   /** Whether this clock made the schedule change within the data (a flat prediction proves little). */
   moved = false;
   private first: number | undefined;
@@ -54,6 +54,7 @@ export class FollowsMapping implements Hypothesis {
 /** The LR never moves: never stepped, stepped too rarely to matter, or pinned by hand. */
 export class Flat implements Hypothesis {
   alive = true;
+  next = 0;
   value: number | undefined;
 
   constructor(private readonly tol: Tolerance) {}
@@ -74,12 +75,12 @@ export class Flat implements Hypothesis {
  */
 export class Restarts implements Hypothesis {
   alive = true;
+  next = 0;
   readonly origins: number[] = [];
   private origin = 0;
   private originN = 0;
   private scale: number;
   private unconfirmed = false;
-  private readonly at = new Float64Array(3);
 
   constructor(
     private readonly map: Mapping,
@@ -113,10 +114,8 @@ export class Restarts implements Hypothesis {
       if (epochStart > this.origin && epochStart < step) candidates.unshift(epochStart);
     }
     for (const origin of candidates) {
-      this.map.around(origin, epoch, this.at);
-      const originN = this.at[0];
-      this.map.around(step, epoch, this.at);
-      const expected = this.f(Math.max(0, this.at[0] - originN));
+      const originN = this.map.at(origin, epoch, 0);
+      const expected = this.f(Math.max(0, this.map.at(step, epoch, 0) - originN));
       if (close(lr, this.baseScale * expected, this.tol)) {
         this.restartAt(origin, originN, this.baseScale, false);
         return;
@@ -145,6 +144,7 @@ export class Restarts implements Hypothesis {
  */
 export class Overridden implements Hypothesis {
   alive = true;
+  next = 0;
   pinned = true;
   rescaled = true;
   value = Number.NaN;
@@ -164,9 +164,7 @@ export class Overridden implements Hypothesis {
     const lr = s.lrs[i];
     if (i === this.from) {
       this.value = lr;
-      const fit = new Float64Array(3);
-      this.map.around(s.steps[i], s.epochs[i], fit);
-      const expected = this.scale * this.f(Math.max(0, fit[0]));
+      const expected = this.scale * this.f(Math.max(0, this.map.at(s.steps[i], s.epochs[i], 0)));
       this.factor = expected > 0 ? lr / expected : Number.NaN;
       this.rescaled = Number.isFinite(this.factor);
       return;

@@ -4,6 +4,7 @@
 // restart, duplicates, a new schedule), so the cached state never drifts from the database.
 import { createDetector, type LoggedPoint } from '@/lib/detect';
 import { expectedLrAtStep } from '@/lib/expected-lr';
+import { plannedSteps } from '@/lib/planned-steps';
 import { compileSchedule } from '@/lib/schedules';
 import type { ScheduleSpec } from '@/lib/schedules/types';
 import { noScheduleVerdict, type ObservedCadence, type Verdict } from '@/lib/verdict';
@@ -16,7 +17,7 @@ interface Entry {
   detector: Detector;
   /** Last batch folded into the detector. */
   batch: number;
-  /** Schedule, stepsPerEpoch and cadence the detector was built for. */
+  /** Schedule, stepsPerEpoch, cadence and planned length the detector was built for. */
   key: string;
 }
 
@@ -51,7 +52,7 @@ export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
   const evaluate = async (runId: number, batch: number, points: PointInput[], exact: boolean): Promise<Verdict> => {
     const run = await db.prisma.run.findUnique({
       where: { id: runId },
-      select: { schedule: true, stepsPerEpoch: true, cadence: true, verdict: true, expectedLr: true, lastStep: true },
+      select: { schedule: true, stepsPerEpoch: true, cadence: true, config: true, verdict: true, expectedLr: true, lastStep: true },
     });
     if (!run) throw new Error(`run ${runId} vanished`);
     const spec = run.schedule as ScheduleSpec | null;
@@ -62,7 +63,8 @@ export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
     } else {
       const schedule = compileSchedule(spec);
       const cadence = (run.cadence as ObservedCadence | null) ?? undefined;
-      const key = JSON.stringify([spec, run.stepsPerEpoch, cadence]);
+      const planned = plannedSteps(run.config, run.stepsPerEpoch);
+      const key = JSON.stringify([spec, run.stepsPerEpoch, cadence, planned]);
       let entry = entries.get(runId);
       if (entry && entry.key === key && entry.batch >= batch) {
         // A rebuild after this batch committed already read it.
@@ -71,7 +73,7 @@ export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
         entry.batch = batch;
       } else {
         const stored = await db.points.lrPoints(runId);
-        const detector = createDetector({ schedule, stepsPerEpoch: run.stepsPerEpoch ?? undefined, cadence });
+        const detector = createDetector({ schedule, stepsPerEpoch: run.stepsPerEpoch ?? undefined, cadence, plannedSteps: planned });
         detector.add(stored.map(fromStored));
         entry = { detector, batch: stored.reduce((m, p) => Math.max(m, p.batch), 0), key };
       }
