@@ -31,6 +31,10 @@ export interface Verdict {
   expected?: number;
   actual?: number;
   unverifiable?: boolean;
+  /** Why, in the run's own terms (flagged only): "StepwiseGradualLR is written in optimizer steps, but ...". */
+  explanation?: string;
+  /** The fix in the user's framework's words (flagged only): "set scheduler_after_epoch=False ...". */
+  fix?: string;
   /** Plausibility findings that are not failures (off by one, thresholds never reached, ...). */
   warnings: string[];
 }

@@ -32,7 +32,7 @@ export function VerdictPanel({ verdict }: { verdict: Verdict }) {
           ))}
         </dl>
       )}
-      {e.message && e.message !== e.headline && (
+      {e.message && e.message !== e.headline && !verdict.explanation && (
         <p className="muted" style={{ marginBottom: 0 }} data-testid="verdict-message">
           {verdict.kind === 'flagged' ? 'Detector: ' : ''}
           {e.message}

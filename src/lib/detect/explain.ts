@@ -51,7 +51,9 @@ export function explainFlag(schedule: VerifiableSchedule, finding: Finding, warn
   const headline =
     finding.flatAt !== undefined ? `The LR is stuck at ${formatLr(finding.flatAt)}` : `The LR is not following ${name}`;
   const since = `from step ${formatStep(finding.firstBadStep)} the schedule asks for ${formatLr(finding.expected)}, the run uses ${formatLr(finding.actual)}`;
-  const message = `${headline}: ${since}. ${capitalise(causeSentence(name, framework, finding))}. Fix: ${FIX[primary](framework, finding)}`;
+  const explanation = `${capitalise(causeSentence(name, framework, finding))}.`;
+  const fix = FIX[primary](framework, finding);
+  const message = `${headline}: ${since}. ${explanation} Fix: ${fix}`;
   return {
     kind: 'flagged',
     flagged: true,
@@ -60,6 +62,8 @@ export function explainFlag(schedule: VerifiableSchedule, finding: Finding, warn
     firstBadStep: finding.firstBadStep,
     expected: finding.expected,
     actual: finding.actual,
+    explanation,
+    fix: capitalise(fix),
     warnings,
   };
 }

@@ -66,7 +66,8 @@ export function verdictBadge(v: Verdict): VerdictBadge {
     case 'ok':
       return { tone: 'ok', label: 'OK', title: 'The LR follows the configured schedule.' };
     case 'flagged': {
-      const cause = v.causes.includes('stuck') ? 'stuck' : v.causes[0];
+      // The badge names the cause; "stuck" is the symptom, shown only when nothing explains it.
+      const cause = v.causes.find((c) => c !== 'stuck') ?? v.causes[0];
       const label = cause ? `Flagged: ${CAUSE_SHORT[cause]}` : 'Flagged';
       return { tone: 'bad', label, title: v.message };
     }
@@ -103,7 +104,15 @@ export function explainVerdict(v: Verdict): VerdictExplanation {
             : 'Not checked yet: waiting for points.';
     return { ...base, headline };
   }
-  const causes = v.causes.map((code) => ({ code, name: CAUSE_SHORT[code], ...CAUSE_TEXT[code] }));
+  // "stuck" is the symptom the headline already states; list it only when no cause explains it.
+  // The detector's own explanation and fix (in the run's framework's words) beat the generic text.
+  const codes = v.causes.length > 1 ? v.causes.filter((c) => c !== 'stuck') : v.causes;
+  const causes = codes.map((code, i) => ({
+    code,
+    name: CAUSE_SHORT[code],
+    cause: i === 0 && v.explanation ? v.explanation : CAUSE_TEXT[code].cause,
+    fix: i === 0 && v.fix ? v.fix : CAUSE_TEXT[code].fix,
+  }));
   let headline: string;
   if (v.causes.includes('stuck') && v.actual !== undefined) headline = `The LR is stuck at ${formatLr(v.actual)}.`;
   else if (v.causes.includes('never_stepped')) headline = `The schedule is not taking effect${v.actual !== undefined ? `: the LR stays at ${formatLr(v.actual)}` : ''}.`;

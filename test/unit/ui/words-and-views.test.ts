@@ -21,14 +21,22 @@ describe('verdict in words', () => {
     const e = explainVerdict(coqui);
     expect(e.headline).toBe('The LR is stuck at 5e-4.');
     expect(e.since).toBe('Since step 10,000: the schedule asks for 4e-4, the run uses 5e-4.');
-    expect(e.causes.map((c) => c.name)).toEqual(['stepped per epoch', 'LR stuck']);
+    expect(e.causes.map((c) => c.name)).toEqual(['stepped per epoch']);
     expect(e.causes[0].fix).toContain('scheduler_after_epoch=False');
+  });
+  it("prefers the detector's own explanation and fix, in the run's framework's words", () => {
+    const e = explainVerdict({ ...coqui, explanation: 'StepwiseGradualLR is written in optimizer steps.', fix: 'Set scheduler_after_epoch=False in the trainer config.' });
+    expect(e.causes).toEqual([{ code: 'stepped_per_epoch', name: 'stepped per epoch', cause: 'StepwiseGradualLR is written in optimizer steps.', fix: 'Set scheduler_after_epoch=False in the trainer config.' }]);
+  });
+  it('lists "stuck" as the cause only when nothing explains it', () => {
+    expect(explainVerdict({ ...coqui, causes: ['stuck'] }).causes.map((c) => c.code)).toEqual(['stuck']);
   });
   it('names the schedule not taking effect', () => {
     expect(explainVerdict({ ...coqui, causes: ['never_stepped'], actual: 0.1 }).headline).toBe('The schedule is not taking effect: the LR stays at 0.1.');
   });
   it('badges every kind with words, not colour alone', () => {
-    expect(verdictBadge(coqui)).toMatchObject({ tone: 'bad', label: 'Flagged: LR stuck' });
+    expect(verdictBadge(coqui)).toMatchObject({ tone: 'bad', label: 'Flagged: stepped per epoch' });
+    expect(verdictBadge({ ...coqui, causes: ['stuck'] }).label).toBe('Flagged: LR stuck');
     expect(verdictBadge({ ...coqui, causes: ['stepped_per_step'] }).label).toBe('Flagged: stepped per batch');
     expect(verdictBadge({ kind: 'ok', flagged: false, causes: [], message: '', warnings: [] }).label).toBe('OK');
     expect(verdictBadge({ kind: 'unverifiable', flagged: false, causes: [], message: 'ReduceLROnPlateau', warnings: [] }).label).toBe('Unverifiable');
