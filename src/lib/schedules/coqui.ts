@@ -2,29 +2,24 @@
 //
 // Two code bases are in use and differ at the edges; a spec picks one with the lrscope-only param
 // `variant` (not a constructor keyword):
-// - "coqui" (default), the original: coqui-ai/Trainer trainer/torch.py (also copied in
-//   coqui-ai/TTS TTS/utils/training.py). Both schedulers clamp the step to max(n, 1).
+// - "coqui" (default), the original: coqui-ai/Trainer trainer/torch.py (read at commit
+//   2b9b14e27abf74d600dcf875769b7bc340b08aad; the same classes are in coqui-ai/TTS
+//   TTS/utils/training.py). Both schedulers clamp the step to max(n, 1).
 // - "idiap", the maintained fork: idiap/coqui-ai-Trainer trainer/torch.py (the version that imports
 //   is_pytorch_at_least_2_4 from trainer/generic_utils.py). NoamLR uses n + 1; StepwiseGradualLR
 //   only sets a rate when n equals a threshold and leaves the optimizer's LR alone before the first.
 // Where the two agree (thresholds starting at 0 with the second above 1) the variant changes
 // nothing; NoamLR's one-step shift is for the detector's off-by-one tolerance to absorb.
+import { bisectRight } from './bisect';
 import { always, define } from './definition';
 import { fail, integer, list, number, oneOf, optional, pair, required } from './params';
 import { FunctionScheduler, LRScheduler, torchKeywords, type ParamGroup } from './torch/scheduler';
 
 const variant = optional(oneOf('coqui', 'idiap'), 'coqui');
 
-/** Index of the last threshold ≤ step (bisect_right − 1); −1 when none is. */
+/** Index of the last threshold ≤ step; −1 when none is. */
 function lastAtMost(thresholds: readonly number[], step: number): number {
-  let lo = 0;
-  let hi = thresholds.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (step < thresholds[mid]) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo - 1;
+  return bisectRight(thresholds, step) - 1;
 }
 
 function originalStepwise(thresholds: readonly number[], rates: readonly number[]): (n: number) => number {

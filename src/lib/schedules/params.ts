@@ -45,9 +45,9 @@ function mismatch(path: string, expects: string, value: unknown): never {
 interface Bounds {
   min?: number;
   max?: number;
-  /** Excludes `min` itself. */
+  /** Exclusive lower bound. */
   above?: number;
-  /** Excludes `max` itself. */
+  /** Exclusive upper bound. */
   below?: number;
 }
 
@@ -165,8 +165,7 @@ export function optional<T>(r: Rule<T>, fallback: T): Param<T> {
   return { rule: r, required: false, fallback };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ParamSchema = Record<string, Param<any>>;
+export type ParamSchema = Record<string, Param<unknown>>;
 export type ParamValues<S extends ParamSchema> = { [K in keyof S]: S[K] extends Param<infer T> ? T : never };
 
 export interface ReadParams<S extends ParamSchema> {

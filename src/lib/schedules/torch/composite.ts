@@ -1,6 +1,7 @@
 // SequentialLR and ChainedScheduler (PyTorch 1.13). Their children share one optimizer: each is
 // built in list order on it (and steps once while being built), and each step rewrites the LR the
 // others left. lrscope builds the same children on a model optimizer and replays them.
+import { bisectRight } from '../bisect';
 import { define, type Compiled, type DesignInterval, type Evaluable } from '../definition';
 import { fail, integer, list, required, schedules } from '../params';
 import { replay } from '../replay';
@@ -9,17 +10,6 @@ import { closedFormDividesByZero } from './factor-ramps';
 import { LRScheduler, torchKeywords, type ParamGroup, type Steppable } from './scheduler';
 
 const COMPOSITES = ['SequentialLR', 'ChainedScheduler'];
-
-function bisectRight(sorted: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (x < sorted[mid]) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
 
 class SequentialLRModel implements Steppable {
   private lastEpoch = 0;

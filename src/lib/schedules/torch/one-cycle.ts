@@ -31,16 +31,27 @@ function phasesOf(totalSteps: number, pctStart: number, threePhase: boolean): Ph
   ];
 }
 
-function oneCycleLr(phases: readonly Phase[], anneal: Anneal, levels: Levels, n: number): number {
-  let start = 0;
-  for (let i = 0; i < phases.length; i++) {
-    const { end, from, to } = phases[i];
-    // The last phase also takes n = total_steps, which PyTorch allows: pct > 1 there, so cos turns
-    // back up and linear overshoots (below zero when the last phase is short).
-    if (n <= end || i === phases.length - 1) return anneal(levels[from], levels[to], (n - start) / (end - start));
-    start = end;
+interface Segment {
+  start: number;
+  end: number;
+  from: number;
+  to: number;
+}
+
+function segmentsOf(phases: readonly Phase[], levels: Levels): Segment[] {
+  return phases.map((ph, i) => ({ start: i === 0 ? 0 : phases[i - 1].end, end: ph.end, from: levels[ph.from], to: levels[ph.to] }));
+}
+
+function oneCycleLr(segments: readonly Segment[], anneal: Anneal, n: number): number {
+  const last = segments.length - 1;
+  for (let i = 0; i < last; i++) {
+    const s = segments[i];
+    if (n <= s.end) return anneal(s.from, s.to, (n - s.start) / (s.end - s.start));
   }
-  return Number.NaN;
+  // The last phase also takes n = total_steps, which PyTorch allows: pct > 1 there, so cos turns
+  // back up and linear overshoots (below zero when the last phase is short).
+  const s = segments[last];
+  return anneal(s.from, s.to, (n - s.start) / (s.end - s.start));
 }
 
 class OneCycleLRModel extends LRScheduler {
@@ -61,7 +72,7 @@ class OneCycleLRModel extends LRScheduler {
 
   protected getLr(): number {
     const g = this.group;
-    return oneCycleLr(this.phases, this.anneal, { initial: g.initialLr!, max: g.maxLr!, min: g.minLr! }, this.lastEpoch);
+    return oneCycleLr(segmentsOf(this.phases, { initial: g.initialLr!, max: g.maxLr!, min: g.minLr! }), this.anneal, this.lastEpoch);
   }
 }
 
@@ -99,6 +110,7 @@ export const OneCycleLR = define({
     const levels: Levels = { initial, max: p.max_lr, min: initial / p.final_div_factor };
     const phases = phasesOf(total, p.pct_start, p.three_phase);
     const anneal = anneals[p.anneal_strategy];
+    const segments = segmentsOf(phases, levels);
     // PyTorch raises only when stepped past total_steps, so n = total_steps is legal, unless the last
     // phase has no width (it then divides by zero there).
     const lastPhaseEmpty = phases[phases.length - 2].end === total - 1;
@@ -106,7 +118,7 @@ export const OneCycleLR = define({
       kind: 'verifiable',
       designInterval: 'step',
       lastStep: lastPhaseEmpty ? total - 1 : total,
-      lrAt: (n) => oneCycleLr(phases, anneal, levels, n),
+      lrAt: (n) => oneCycleLr(segments, anneal, n),
       construct: (group) => new OneCycleLRModel(group, levels, phases, anneal),
     };
   },
