@@ -3,7 +3,7 @@
 // commit in number order, so "points of batches after N" resumes with no gap and no duplicate
 // by construction. Summaries are state, not history: each one carries the batch id reached so
 // far and replaces the previous.
-import { compileSchedule } from '@/lib/schedules';
+import { compiledSchedule } from '../runs/compiled-schedule';
 import { expectedLrAtStep } from '@/lib/expected-lr';
 import type { ScheduleSpec } from '@/lib/schedules/types';
 import type { Db } from '../db/open-database';
@@ -95,7 +95,7 @@ async function readRun(db: Db, runId: number): Promise<RunState> {
 function expectedFunction(spec: ScheduleSpec | null, stepsPerEpoch: number | null): ((step: number) => number | null) | null {
   if (!spec) return null;
   try {
-    const schedule = compileSchedule(spec);
+    const schedule = compiledSchedule(spec);
     if (!schedule.verifiable) return null;
     const at = expectedLrAtStep(schedule, stepsPerEpoch);
     if (!at) return null;

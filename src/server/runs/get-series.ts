@@ -1,6 +1,6 @@
 import { bucketWidth, downsample, type Bucket } from '@/lib/downsample';
 import { expectedLrAtStep } from '@/lib/expected-lr';
-import { compileSchedule } from '@/lib/schedules';
+import { compiledSchedule } from './compiled-schedule';
 import type { ScheduleSpec } from '@/lib/schedules/types';
 import type { Db } from '../db/open-database';
 import { coverRange, mergeParts, planSeries } from '../db/rollup';
@@ -64,7 +64,7 @@ const BUILT_IN = ['lr', 'loss', 'expected_lr', 'epoch', 'time'];
 // are generated, not read, so this costs no I/O.
 function expectedSeries(spec: ScheduleSpec | null, stepsPerEpoch: number | null, from: number, to: number, width: number, aligned: boolean): Bucket[] {
   if (!spec) return [];
-  const schedule = compileSchedule(spec);
+  const schedule = compiledSchedule(spec);
   if (!schedule.verifiable) return [];
   const at = expectedLrAtStep(schedule, stepsPerEpoch);
   if (!at) return [];

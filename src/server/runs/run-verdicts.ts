@@ -5,7 +5,7 @@
 import { createDetector, type LoggedPoint } from '@/lib/detect';
 import { expectedLrAtStep } from '@/lib/expected-lr';
 import { plannedSteps } from '@/lib/planned-steps';
-import { compileSchedule } from '@/lib/schedules';
+import { compiledSchedule } from './compiled-schedule';
 import type { ScheduleSpec } from '@/lib/schedules/types';
 import { noScheduleVerdict, type ObservedCadence, type Verdict } from '@/lib/verdict';
 import type { Db } from '../db/open-database';
@@ -61,7 +61,7 @@ export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
     if (!spec) {
       verdict = noScheduleVerdict();
     } else {
-      const schedule = compileSchedule(spec);
+      const schedule = compiledSchedule(spec);
       const cadence = (run.cadence as ObservedCadence | null) ?? undefined;
       const planned = plannedSteps(run.config, run.stepsPerEpoch);
       const key = JSON.stringify([spec, run.stepsPerEpoch, cadence, planned]);
