@@ -4,6 +4,9 @@
 import { ConfigError, loadConfig } from './config';
 import { start } from './start';
 
+// A self-hosted tracker often runs on closed networks: Next.js should not try to phone home.
+process.env.NEXT_TELEMETRY_DISABLED ??= '1';
+
 const args = new Set(process.argv.slice(2));
 try {
   const config = loadConfig(process.env);
