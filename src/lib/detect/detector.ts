@@ -183,20 +183,22 @@ class VerifiableDetector implements Detector {
   }
 
   /**
-   * The logged LR at the schedule's first nonzero value fixes the scale. A spec whose baseLr
-   * differs from the optimizer's (multiple groups, a hand-written spec) then still checks the
-   * schedule's shape, and the difference is reported as a warning, not a failure.
+   * A spec whose baseLr differs from the optimizer's (a hand-written spec, several groups)
+   * should still have its schedule's shape checked, with the difference reported as a warning.
+   * The scale is read from the first point, and only where the schedule is locally flat: on a
+   * slope (a warm-up from zero) "4× the LR" and "4× the steps" look the same, and a shifted
+   * clock must stay unscaled so the hypotheses can name it.
    */
   private learnScale(i: number): void {
     const s = this.series;
-    const expected = this.f(Math.max(0, this.intended!.at(s.steps[i], s.epochs[i], 0)));
-    if (!(expected > 0) || !(s.lrs[i] > 0)) return;
-    const ratio = s.lrs[i] / expected;
-    // A wrong baseLr is off by a real factor; a ratio within 1%, or one a step either side
-    // explains, is a shifted clock (stepped too often, off by one) that must stay unscaled.
-    const shifted = fitAt(this.f, this.intended!, 1, this.tol, s.steps[i], s.epochs[i], s.lrs[i]) !== 'miss';
-    this.scale = shifted || Math.abs(ratio - 1) < 0.01 ? 1 : ratio;
+    const map = this.intended!;
+    const n = Math.max(0, map.at(s.steps[i], s.epochs[i], 0));
+    const expected = this.f(n);
     this.scaleKnown = true;
+    if (!(expected > 0) || !(s.lrs[i] > 0)) return;
+    const flat = [this.f(Math.max(0, n - 1)), this.f(n + 1)].every((v) => Math.abs(v - expected) <= 1e-12 * expected);
+    const ratio = s.lrs[i] / expected;
+    if (flat && Math.abs(ratio - 1) >= 0.01) this.scale = ratio;
   }
 
   private buildAlternatives(firstMiss: number): Alternatives {

@@ -50,7 +50,8 @@ export function explainFlag(schedule: VerifiableSchedule, finding: Finding, warn
   const primary = finding.causes[0];
   const headline =
     finding.flatAt !== undefined ? `The LR is stuck at ${formatLr(finding.flatAt)}` : `The LR is not following ${name}`;
-  const since = `from step ${formatStep(finding.firstBadStep)} the schedule asks for ${formatLr(finding.expected)}, the run uses ${formatLr(finding.actual)}`;
+  const [expected, actual] = distinct(finding.expected, finding.actual);
+  const since = `from step ${formatStep(finding.firstBadStep)} the schedule asks for ${expected}, the run uses ${actual}`;
   const explanation = `${capitalise(causeSentence(name, framework, finding))}.`;
   const fix = FIX[primary](framework, finding);
   const message = `${headline}: ${since}. ${explanation} Fix: ${fix}`;
@@ -141,6 +142,20 @@ const FIX: Record<Cause, (framework: Framework, f: Finding) => string> = {
   stuck: () => 'check that scheduler.step() runs as often as the schedule assumes, and that nothing resets the LR.',
   mismatch: () => "compare the configured schedule (name, params, baseLr, interval) with the scheduler your code builds, and check that the logged LR is optimizer.param_groups[0]['lr'].",
 };
+
+/** Two LRs formatted with as many digits as it takes to tell them apart (up to 6). */
+function distinct(a: number, b: number): [string, string] {
+  let pair: [string, string] = [formatLr(a), formatLr(b)];
+  for (let digits = 4; pair[0] === pair[1] && digits <= 6; digits++) pair = [precise(a, digits), precise(b, digits)];
+  return pair;
+}
+
+function precise(v: number, digits: number): string {
+  const abs = Math.abs(v);
+  if (abs >= 0.01 && abs < 1000) return String(Number(v.toPrecision(digits)));
+  const [mantissa, exp] = v.toExponential(digits - 1).split('e');
+  return `${Number(mantissa)}e${Number(exp)}`;
+}
 
 function capitalise(text: string): string {
   // Code keeps its case: "scheduler.step() never seems to run".

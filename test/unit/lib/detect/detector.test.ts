@@ -50,7 +50,7 @@ describe('correct runs are never flagged', () => {
   });
 
   it('checks the shape when the spec baseLr differs from the logged LR, and warns', () => {
-    const s = schedule({ name: 'ExponentialLR', params: { gamma: 0.99 }, interval: 'step', baseLr: 1e-3 });
+    const s = schedule({ name: 'StepLR', params: { step_size: 50, gamma: 0.5 }, interval: 'step', baseLr: 1e-3 });
     const points = logged(s, 300, steps).map((p) => ({ ...p, lr: p.lr! * 2 }));
     const v = detect({ schedule: s, points });
     expect(v.kind).toBe('ok');
@@ -152,6 +152,22 @@ describe('each failure mode gets its cause', () => {
     expect(v.causes).toEqual(['stepped_per_step']);
     expect(v.firstBadStep).toBe(2);
     expect(v.message).toMatch(/100× too fast/);
+  });
+
+  it('stepped_too_often with a warm-up from zero, where 4× the steps looks like 4× the LR', () => {
+    const s = schedule({ name: 'linear', params: { num_warmup_steps: 2400, num_training_steps: 24_000 }, baseLr: 2e-4 });
+    const v = detect({ schedule: s, points: logged(s, 3000, (t) => 4 * t, { every: 10 }) });
+    expect(v.causes).toEqual(['stepped_too_often']);
+    expect(v.warnings.join(' ')).not.toMatch(/what the schedule gives/);
+  });
+
+  it('prints expected and actual with enough digits to tell them apart', () => {
+    const s = schedule({ name: 'linear', params: { num_warmup_steps: 0, num_training_steps: 24_000 }, baseLr: 2e-4 });
+    const v = detect({ schedule: s, points: logged(s, 100, (t) => 4 * t + 3) });
+    const [, expected, actual] = /asks for (\S+), the run uses (\S+)\./.exec(v.message)!;
+    expect(expected).not.toBe(actual);
+    expect(expected).toBe('2e-4');
+    expect(actual).toBe('1.9997e-4');
   });
 
   it.each([2, 4, 8])('stepped_too_often: %i× per optimizer step (gradient accumulation)', (k) => {
