@@ -1,11 +1,13 @@
 'use client';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { AlertsBadge } from '@/components/alerts/alerts-badge';
 
 const LINKS = [
   { href: '/', label: 'Runs', match: (p: string) => p === '/' || p.startsWith('/runs') },
   { href: '/compare', label: 'Compare', match: (p: string) => p.startsWith('/compare') },
-  { href: '/alerts', label: 'Alerts', match: (p: string) => p.startsWith('/alerts') },
+  { href: '/alerts', label: 'Alerts', match: (p: string) => p.startsWith('/alerts'), badge: true },
+  { href: '/preview', label: 'Preview', match: (p: string) => p.startsWith('/preview') },
 ];
 
 export function Nav() {
@@ -23,8 +25,9 @@ export function Nav() {
         <ul>
           {LINKS.map((l) => (
             <li key={l.href}>
-              <Link href={l.href} aria-current={l.match(path) ? 'page' : undefined}>
+              <Link href={l.href} aria-current={l.match(path) ? 'page' : undefined} style={l.badge ? { display: 'inline-flex', alignItems: 'center', gap: 6 } : undefined}>
                 {l.label}
+                {l.badge && <AlertsBadge />}
               </Link>
             </li>
           ))}

@@ -1,0 +1,113 @@
+'use client';
+// The schedule preview page: a config (picked from presets or pasted) and the run's length on
+// the left; on the right, what the trainer will actually do with it — the curve over optimizer
+// steps on the clock it really steps the scheduler, beside the schedule as written when they
+// differ, with the detector's warnings — and a log to check against it. Everything is computed
+// here, in the browser: the schedule engine and the detector are pure TypeScript.
+import { useDeferredValue, useMemo, useState } from 'react';
+import { ErrorState } from '@/components/states';
+import { buildPreview, checkLog, type Framework, type PreviewInput, type PreviewResult, PRESETS, STARTERS } from '@/lib/preview';
+import { prettyJson } from '@/lib/ui/format';
+import { ConfigForm } from './config-form';
+import { LogCheck } from './log-check';
+import { PreviewChart } from './preview-chart';
+import { NothingYet, PreviewProblems, Unverifiable } from './preview-states';
+import { PreviewSummary } from './preview-summary';
+import styles from './preview.module.css';
+import { useLogFile } from './use-log-file';
+
+const FIRST = PRESETS[0];
+
+function safePreview(input: PreviewInput): { result?: PreviewResult; crash?: Error } {
+  try {
+    return { result: buildPreview(input) };
+  } catch (err) {
+    return { crash: err as Error };
+  }
+}
+
+export function PreviewView() {
+  const [framework, setFramework] = useState<Framework>(FIRST.framework);
+  const [texts, setTexts] = useState<Record<Framework, string>>(() => ({
+    pytorch: prettyJson(STARTERS.pytorch),
+    huggingface: prettyJson(STARTERS.huggingface),
+    coqui: prettyJson(STARTERS.coqui),
+  }));
+  const [presetId, setPresetId] = useState(FIRST.id);
+  const [stepsPerEpoch, setStepsPerEpoch] = useState(String(FIRST.stepsPerEpoch));
+  const [epochs, setEpochs] = useState(String(FIRST.epochs));
+  const logFile = useLogFile();
+
+  const input = useMemo(() => ({ framework, config: texts[framework], stepsPerEpoch, epochs }), [framework, texts, stepsPerEpoch, epochs]);
+  // Typing stays responsive: a long run's curve is recomputed after the keystroke is drawn.
+  const deferred = useDeferredValue(input);
+  const { result, crash } = useMemo(() => safePreview(deferred), [deferred]);
+  const ok = result?.ok ? result : undefined;
+  const empty = texts[framework].trim() === '';
+  const points = logFile.imported?.log?.points;
+  const check = useMemo(() => (ok && !ok.unverifiable && points ? checkLog(ok, points) : undefined), [ok, points]);
+
+  const pickPreset = (id: string) => {
+    setPresetId(id);
+    const p = PRESETS.find((x) => x.id === id);
+    if (!p) return;
+    setFramework(p.framework);
+    setTexts((t) => ({ ...t, [p.framework]: prettyJson(p.config) }));
+    setStepsPerEpoch(String(p.stepsPerEpoch));
+    setEpochs(String(p.epochs));
+  };
+
+  let shown;
+  if (crash) shown = <ErrorState title="Could not draw this schedule." error={crash} />;
+  else if (empty) shown = <NothingYet />;
+  else if (result && !result.ok) shown = <PreviewProblems errors={result.errors} />;
+  else if (ok?.unverifiable) shown = <Unverifiable result={ok} />;
+  else if (ok) {
+    shown = (
+      <>
+        <PreviewSummary result={ok} />
+        <PreviewChart result={ok} logged={check?.curve} logName={logFile.state.status === 'read' ? logFile.state.name : undefined} />
+      </>
+    );
+  }
+  const blocked = !ok ? 'Fix the config above to check this log against it.' : ok.unverifiable ? `${ok.spec.name} cannot be checked: ${ok.unverifiable}` : undefined;
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Schedule preview</h1>
+        <span className="muted">What a config will do to the learning rate, before training starts.</span>
+      </div>
+      <div className={styles.layout}>
+        <div className={styles.column}>
+          <ConfigForm
+            framework={framework}
+            presetId={presetId}
+            config={texts[framework]}
+            stepsPerEpoch={stepsPerEpoch}
+            epochs={epochs}
+            epochsFrom={ok?.run.from ?? null}
+            errors={result && !result.ok && !empty ? result.errors : []}
+            onFramework={(f) => {
+              setFramework(f);
+              setPresetId('');
+            }}
+            onPreset={pickPreset}
+            onConfig={(text) => {
+              setTexts((t) => ({ ...t, [framework]: text }));
+              setPresetId('');
+            }}
+            onStepsPerEpoch={setStepsPerEpoch}
+            onEpochs={setEpochs}
+          />
+        </div>
+        <div className={styles.column}>
+          <div className={styles.column} aria-busy={deferred !== input} style={{ opacity: deferred !== input ? 0.7 : 1 }} data-testid="preview-result">
+            {shown}
+          </div>
+          <LogCheck file={logFile} check={check} blocked={blocked} />
+        </div>
+      </div>
+    </>
+  );
+}
