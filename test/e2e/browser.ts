@@ -1,11 +1,13 @@
 // Headless Chromium (Debian's package) through playwright-core, for the browser tests and the
 // live benchmark. Never downloads a browser.
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { ROOT } from '../helpers/server';
 
 export const ARTIFACTS = path.join(ROOT, 'test/artifacts');
+/** Screenshots the README shows: taken from the real app by these tests, committed. */
+export const README_SHOTS = path.join(ROOT, 'public/readme');
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -14,9 +16,13 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(page: Page, name: string, opts: { readme?: boolean } = {}): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
+  if (opts.readme) {
+    mkdirSync(README_SHOTS, { recursive: true });
+    copyFileSync(file, path.join(README_SHOTS, `${name}.png`));
+  }
   return file;
 }

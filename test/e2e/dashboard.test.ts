@@ -75,7 +75,7 @@ describe('dashboard', () => {
     expect(panel).toMatch(/stepped per epoch/i);
     expect(panel).toContain('scheduler_after_epoch=False');
     await page.getByTestId('lr-chart').waitFor();
-    await screenshot(page, 'run-flagged');
+    await screenshot(page, 'run-flagged', { readme: true });
     await page.setViewportSize({ width: 420, height: 900 });
     // Nothing may push the page wider than a narrow window (charts must shrink with it).
     await expect
@@ -126,7 +126,7 @@ describe('dashboard', () => {
   it('lists runs with filters, links each to its page, and selects runs for compare', async () => {
     await page.goto(`${server.url}/`);
     await page.getByTestId('runs-table').waitFor();
-    await screenshot(page, 'runs');
+    await screenshot(page, 'runs', { readme: true });
     await page.getByLabel('Verdict').selectOption('1');
     // xtts-live, xtts-coqui-stepwise and zoom-me are flagged; the rest are not.
     await expect.poll(() => page.locator('[data-testid^="run-row-"]').count()).toBe(3);

@@ -51,7 +51,7 @@ describe('schedule preview', () => {
     expect(await text('first-change-actual')).toBe('step 5,000,000 (epoch 10,000): after the run ends');
     expect(Number(await page.getByTestId('preview-chart').getAttribute('data-points'))).toBe(4000);
     await page.waitForTimeout(300); // chart.js draws after its lazy import
-    await screenshot(page, 'preview');
+    await screenshot(page, 'preview', { readme: true });
     expect(errors).toEqual([]);
   });
 
