@@ -8,6 +8,13 @@ import { start } from './start';
 process.env.NEXT_TELEMETRY_DISABLED ??= '1';
 
 const args = new Set(process.argv.slice(2));
+if (args.has('--help') || args.has('-h')) {
+  console.log(`usage: npm run dev | npm start   (or: tsx src/server/main.ts [--dev | --api-only])
+  --dev        pages compiled on demand (development)
+  --api-only   no pages: the ingest and read API only
+Configuration comes from the environment: PORT, HOST, DATABASE_URL (see README.md).`);
+  process.exit(0);
+}
 try {
   const config = loadConfig(process.env);
   const pages = args.has('--api-only') ? 'none' : args.has('--dev') ? 'dev' : 'production';

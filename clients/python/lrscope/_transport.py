@@ -5,7 +5,7 @@ import http.client
 import json
 import socket
 import ssl
-from typing import Any, Optional, Tuple
+from typing import Any, Optional
 from urllib.parse import urlsplit
 
 from . import __version__
@@ -136,5 +136,3 @@ def dumps(obj: Any) -> bytes:
     return json.dumps(obj, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
-def ok_or_message(reply: Reply) -> Tuple[bool, str]:
-    return reply.outcome == OK, reply.message

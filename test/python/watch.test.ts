@@ -1,0 +1,62 @@
+// Real PyTorch training loops, recorded through lrscope.torch.watch, checked by the real server:
+// the schedule is read from the scheduler object, the cadence observed, and the verdict is the
+// one the story in DESIGN.md needs.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestServer, startServer } from '../helpers/server';
+import { data, query } from '../helpers/trpc-http';
+import { clientEnv, createKey, hasTorch, removeSpoolDirs, train } from './python';
+
+let server: TestServer;
+let env: NodeJS.ProcessEnv;
+
+async function getRun(id: number) {
+  return data<any>(await query(server.url, 'runs.get', { id })).run;
+}
+
+beforeAll(async () => {
+  if (!hasTorch()) throw new Error('these tests need Debian python3-torch (/usr/bin/python3 -c "import torch")');
+  server = await startServer();
+  env = clientEnv(server.url, createKey(server.databaseUrl, 'python-e2e'));
+});
+afterAll(async () => {
+  await server?.stop();
+  removeSpoolDirs();
+});
+
+describe('lrscope.torch.watch against the real server', () => {
+  it('finds nothing wrong with MultiStepLR stepped once per epoch', async () => {
+    const [out] = await train('multistep', env);
+    expect(out).toMatchObject({ steps: 200, delivered: true });
+    const run = await getRun(out.runId);
+    expect(run).toMatchObject({ project: 'python-e2e', status: 'finished', pointCount: 200, lastStep: 199, stepsPerEpoch: 20, tags: ['e2e'] });
+    expect(run.schedule).toEqual({ name: 'MultiStepLR', params: { milestones: [3, 6], gamma: 0.5 }, interval: 'epoch', baseLr: 0.1 });
+    expect(run.cadence).toMatchObject({ optimizerSteps: 200, schedulerSteps: 10, medianGap: 20, beforeOptimizerStep: false });
+    expect(run.verdict).toMatchObject({ kind: 'ok', flagged: false, causes: [] });
+    expect(run.lastLr).toBeCloseTo(0.025, 12);
+    expect(run.lastLoss).toEqual(expect.any(Number));
+  });
+
+  it('flags a Coqui StepwiseGradualLR stepped once per epoch as stepped per epoch', async () => {
+    const [out] = await train('coqui', env);
+    const run = await getRun(out.runId);
+    expect(run.schedule).toMatchObject({ name: 'StepwiseGradualLR', interval: 'step', params: { gradual_learning_rates: [[0, 1e-3], [50, 5e-4], [100, 2.5e-4]] } });
+    expect(run.cadence).toMatchObject({ schedulerSteps: 10, medianGap: 20 });
+    expect(run.verdict.flagged).toBe(true);
+    expect(run.verdict.causes).toEqual(expect.arrayContaining(['stepped_per_epoch']));
+    expect(run.verdict).toMatchObject({ firstBadStep: 50, expected: 5e-4, actual: 1e-3 });
+    expect(run.verdict.message).toMatch(/once every 20 optimizer steps/);
+  });
+
+  it('sends a spec the server accepts for every scheduler it reads, and none is flagged when stepped as meant', async () => {
+    const outs = await train('every-scheduler', env);
+    expect(outs).toHaveLength(16);
+    const unverifiable = new Set(['LambdaLR', 'ReduceLROnPlateau']);
+    for (const out of outs) {
+      const run = await getRun(out.runId);
+      expect(run.schedule?.name, out.case).toBe(out.case);
+      expect(run.pointCount, out.case).toBe(100);
+      expect({ case: out.case, flagged: run.verdict.flagged, causes: run.verdict.causes }).toEqual({ case: out.case, flagged: false, causes: [] });
+      expect(run.verdict.kind, `${out.case}: ${run.verdict.message}`).toBe(unverifiable.has(out.case) ? 'unverifiable' : 'ok');
+    }
+  });
+});
