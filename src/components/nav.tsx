@@ -25,7 +25,7 @@ export function Nav() {
         <ul>
           {LINKS.map((l) => (
             <li key={l.href}>
-              <Link href={l.href} aria-current={l.match(path) ? 'page' : undefined} style={l.badge ? { display: 'inline-flex', alignItems: 'center', gap: 6 } : undefined}>
+              <Link href={l.href} aria-current={l.match(path) ? 'page' : undefined} style={l.badge ? { position: 'relative' } : undefined}>
                 {l.label}
                 {l.badge && <AlertsBadge />}
               </Link>

@@ -1,13 +1,17 @@
 'use client';
-// Open and resolved alerts with links to the run and the step; refreshed when live.alerts nudges.
+// Open and resolved alerts with links to the run and the step, and how their webhooks went;
+// refreshed when live.alerts nudges. Rules and channels are on /alerts/settings.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
 import { useState } from 'react';
 import { Empty, ErrorState, LiveIndicator, Loading } from '@/components/states';
 import { formatDateTime, formatLr, formatStep } from '@/lib/ui/format';
+import { CAUSE_SHORT } from '@/lib/ui/verdict-words';
+import type { Cause } from '@/lib/verdict';
 import { useTRPC } from '@/trpc/client';
 import type { Alert } from '@/trpc/types';
+import { AlertDeliveries } from './delivery-badge';
 
 const KIND: Record<string, string> = { flagged: 'LR off schedule', stalled: 'Run stalled', nonfinite_loss: 'Loss is NaN or infinite' };
 const STATE_TONE: Record<string, string> = { open: 'bad', acknowledged: 'warn', resolved: 'ok' };
@@ -35,6 +39,9 @@ export function AlertsView() {
         <h1>Alerts</h1>
         <LiveIndicator status={feed.status} />
         <span className="spacer" />
+        <Link href="/alerts/settings" className="button" data-testid="alert-settings-link">
+          Rules &amp; webhooks
+        </Link>
         <div className="seg" role="group" aria-label="Which alerts">
           <button type="button" aria-pressed={tab === 'active'} onClick={() => setTab('active')}>
             Open{list.data && tab === 'active' ? ` (${list.data.openCount})` : ''}
@@ -50,7 +57,10 @@ export function AlertsView() {
         <Loading label="Loading alerts…" />
       ) : list.data.alerts.length === 0 ? (
         <Empty title={tab === 'active' ? 'No open alerts.' : 'No resolved alerts yet.'}>
-          <p>An alert opens when a run is flagged (its LR leaves the configured schedule), stops reporting, or logs a NaN loss; it resolves by itself when the problem clears. Webhooks (Slack-compatible) get the same alerts.</p>
+          <p>
+            An alert opens when a run is flagged (its LR leaves the configured schedule), stops reporting, or logs a NaN loss; it resolves by itself when the problem clears. Webhooks (Slack-compatible) get the same alerts: set them, and which problems alert, under{' '}
+            <Link href="/alerts/settings">Rules &amp; webhooks</Link>.
+          </p>
         </Empty>
       ) : (
         <div className="table-wrap">
@@ -65,6 +75,7 @@ export function AlertsView() {
                   Step
                 </th>
                 <th scope="col">What happened</th>
+                <th scope="col">Webhooks</th>
                 <th scope="col">Opened</th>
                 <th scope="col">{tab === 'active' ? '' : 'Resolved'}</th>
               </tr>
@@ -83,11 +94,14 @@ export function AlertsView() {
 
 function AlertRow({ alert: a, onAck }: { alert: Alert; onAck: (id: number) => void }) {
   return (
-    <tr>
+    <tr data-testid={`alert-row-${a.id}`}>
       <td>
         <span className={`badge ${STATE_TONE[a.state] ?? 'muted'}`}>{a.state}</span>
       </td>
-      <td>{KIND[a.kind] ?? a.kind}</td>
+      <td>
+        {KIND[a.kind] ?? a.kind}
+        {a.cause && a.cause in CAUSE_SHORT && <div className="muted">{CAUSE_SHORT[a.cause as Cause]}</div>}
+      </td>
       <td>
         <Link href={`/runs/${a.run.id}`}>{a.run.name}</Link> <span className="muted">{a.run.project}</span>
       </td>
@@ -101,10 +115,13 @@ function AlertRow({ alert: a, onAck }: { alert: Alert; onAck: (id: number) => vo
           </span>
         )}
       </td>
+      <td>
+        <AlertDeliveries deliveries={a.deliveries} />
+      </td>
       <td>{formatDateTime(a.openedAt)}</td>
       <td>
         {a.state === 'open' ? (
-          <button type="button" onClick={() => onAck(a.id)}>
+          <button type="button" onClick={() => onAck(a.id)} data-testid={`acknowledge-${a.id}`}>
             Acknowledge
           </button>
         ) : (

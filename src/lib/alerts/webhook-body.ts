@@ -7,7 +7,10 @@ export type AlertEvent = 'raised' | 'resolved' | 'test';
 export interface AlertFacts {
   id: number | null;
   kind: AlertKind;
+  /** The first of the verdict's causes that the project's rules alert on. */
   cause: Cause | null;
+  /** Every cause the detector named, most specific first. */
+  causes: Cause[];
   message: string;
   step: number | null;
   expected: number | null;

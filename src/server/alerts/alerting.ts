@@ -1,8 +1,11 @@
-// The alerting loop of one server instance: a stall sweep and a delivery pass on timers,
-// plus a nudge after every change so notifications leave at once rather than on the next tick.
+// The alerting loop of one server instance: a sweep (stalled runs, alerts out of step with their
+// runs, raises the quiet period held back) and a delivery pass on timers, plus a nudge after
+// every change so notifications leave at once rather than on the next tick.
 import type { Db } from '../db/open-database';
 import { deliverDue } from './deliver-due';
 import type { AlertDeps, AlertSettings } from './deps';
+import { notifyQuietedAlerts } from './notify-quieted-alerts';
+import { reconcileAlerts } from './reconcile-alerts';
 import { sweepStalledRuns } from './sweep-stalled-runs';
 import { type BatchHints, syncRunAlerts } from './sync-run-alerts';
 
@@ -29,8 +32,10 @@ export function createAlerting(db: Db, opts: AlertingOptions): Alerting {
   const deps: AlertDeps = { db, settings: opts.settings, now: opts.now ?? (() => new Date()), fetch: opts.fetch ?? fetch };
   const log = opts.log ?? ((l) => console.error(l));
   const timers: NodeJS.Timeout[] = [];
+  let upSince: Date | undefined;
   let delivering: Promise<unknown> | null = null;
   let again = false;
+  let sweeping: Promise<void> | null = null;
 
   // One delivery pass at a time per instance; a nudge during a pass runs one more after it.
   const deliver = () => {
@@ -50,28 +55,44 @@ export function createAlerting(db: Db, opts: AlertingOptions): Alerting {
     return delivering;
   };
 
+  // One sweep at a time: a slow database must not stack them up.
+  const sweep = () => {
+    sweeping ??= (async () => {
+      try {
+        const changed = [...(await sweepStalledRuns(deps, upSince)), ...(await reconcileAlerts(deps)), ...(await notifyQuietedAlerts(deps))];
+        if (changed.length > 0) await deliver();
+      } catch (err) {
+        log(`lrscope: alert sweep failed: ${(err as Error).message}`);
+      } finally {
+        sweeping = null;
+      }
+    })();
+    return sweeping;
+  };
+
   return {
     deps,
     async syncRun(runId, hints) {
-      await syncRunAlerts(deps, runId, hints);
-      void deliver();
+      // Only a raise or resolve queues notifications. This runs after every batch, and a
+      // delivery pass costs two Prisma queries (~1 ms) even when nothing is due; the timer
+      // still runs one every deliverMs.
+      if (await syncRunAlerts(deps, runId, hints)) void deliver();
     },
     nudge: () => void deliver(),
     start() {
+      upSince = deps.now();
       timers.push(
-        setInterval(() => {
-          sweepStalledRuns(deps).then(
-            (ids) => ids.length && deliver(),
-            (err) => log(`lrscope: stall sweep failed: ${(err as Error).message}`),
-          );
-        }, opts.sweepMs ?? 15_000),
+        setInterval(() => void sweep(), opts.sweepMs ?? 15_000),
         setInterval(() => void deliver(), opts.deliverMs ?? 1_000),
       );
       for (const t of timers) t.unref();
+      // Catch up at once on what happened while no instance was running.
+      void sweep();
       void deliver();
     },
     async stop() {
       for (const t of timers) clearInterval(t);
+      await sweeping;
       await delivering;
     },
   };

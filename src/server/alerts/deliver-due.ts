@@ -18,6 +18,9 @@ export interface DeliveryOutcome {
 /**
  * Sends the deliveries that are due. Each is claimed with a conditional update (a lease), so
  * with several instances exactly one sends it; a crash mid-send releases it when the lease ends.
+ * A receiver that failed is not tried again in the same pass: its other deliveries wait for the
+ * next one, so a dead receiver costs one request (and at most one timeout) per pass, not one per
+ * queued alert, and cannot hold up the channels that work.
  */
 export async function deliverDue(deps: AlertDeps, limit = 20): Promise<DeliveryOutcome> {
   const { prisma } = deps.db;
@@ -28,9 +31,11 @@ export async function deliverDue(deps: AlertDeps, limit = 20): Promise<DeliveryO
     where: { state: 'pending', nextAttemptAt: { lte: now } },
     orderBy: { nextAttemptAt: 'asc' },
     take: limit,
-    select: { id: true, url: true, body: true, signature: true, attempts: true, alertId: true, event: true },
+    select: { id: true, url: true, body: true, signature: true, attempts: true, event: true, alert: { select: { id: true, runId: true } } },
   });
+  const failing = new Set<string>();
   for (const d of due) {
+    if (failing.has(d.url)) continue;
     const claimed = await prisma.alertDelivery.updateMany({
       where: { id: d.id, state: 'pending' },
       data: { state: 'sending', lockedUntil: new Date(now.getTime() + LEASE_MS) },
@@ -42,7 +47,10 @@ export async function deliverDue(deps: AlertDeps, limit = 20): Promise<DeliveryO
     try {
       const res = await deps.fetch(d.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-lrscope-signature': d.signature, 'x-lrscope-event': d.event, 'user-agent': 'lrscope-webhook/1' },
+        // X-Lrscope-Delivery is stable across retries: a server killed after the receiver
+        // got a notification but before recording it sends it again when the lease ends
+        // (at least once, never lost), and receivers that care drop the repeat by this id.
+        headers: { 'content-type': 'application/json', 'x-lrscope-signature': d.signature, 'x-lrscope-event': d.event, 'x-lrscope-delivery': String(d.id), 'user-agent': 'lrscope-webhook/1' },
         body: d.body,
         signal: AbortSignal.timeout(TIMEOUT_MS),
         redirect: 'manual',
@@ -68,6 +76,9 @@ export async function deliverDue(deps: AlertDeps, limit = 20): Promise<DeliveryO
         nextAttemptAt: finalState === 'pending' ? new Date(deps.now().getTime() + backoffMs(attempts)) : undefined,
       },
     });
+    // The alerts page shows each alert's delivery state.
+    if (d.alert) deps.db.live.publish({ type: 'alert', alertId: d.alert.id, runId: d.alert.runId });
+    if (!done) failing.add(d.url);
     if (done) outcome.sent++;
     else if (finalState === 'pending') outcome.retrying++;
     else outcome.failed++;

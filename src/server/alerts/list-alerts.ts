@@ -1,5 +1,4 @@
 import type { Prisma } from '../db/open-database';
-import { AppError } from '../errors';
 
 export type AlertState = 'open' | 'acknowledged' | 'resolved';
 
@@ -16,7 +15,8 @@ export interface AlertView {
   acknowledgedAt: string | null;
   resolvedAt: string | null;
   run: { id: number; name: string; project: string };
-  deliveries: { event: string; state: string; attempts: number; lastStatus: number | null; lastError: string | null }[];
+  /** Its webhook notifications: what was sent where, and how it went. */
+  deliveries: { id: number; event: string; state: string; attempts: number; lastStatus: number | null; lastError: string | null }[];
 }
 
 export interface ListAlertsInput {
@@ -41,7 +41,7 @@ export async function listAlerts(prisma: Prisma, input: ListAlertsInput): Promis
     take: limit + 1,
     include: {
       run: { select: { id: true, name: true, project: { select: { name: true } } } },
-      deliveries: { select: { event: true, state: true, attempts: true, lastStatus: true, lastError: true }, orderBy: { id: 'asc' } },
+      deliveries: { select: { id: true, event: true, state: true, attempts: true, lastStatus: true, lastError: true }, orderBy: { id: 'asc' } },
     },
   });
   const page = rows.slice(0, limit);
@@ -64,13 +64,4 @@ export async function listAlerts(prisma: Prisma, input: ListAlertsInput): Promis
     nextCursor: rows.length > limit ? page[page.length - 1].id : null,
     openCount: await prisma.alert.count({ where: { state: 'open' } }),
   };
-}
-
-/** Acknowledges an open alert (it stays active until its condition clears); returns its run. */
-export async function acknowledgeAlert(prisma: Prisma, id: number, now = new Date()): Promise<number> {
-  const alert = await prisma.alert.findUnique({ where: { id }, select: { state: true, runId: true } });
-  if (!alert) throw new AppError('NOT_FOUND', `id: no alert ${id}`);
-  if (alert.state === 'resolved') throw new AppError('CONFLICT', `id: alert ${id} is already resolved`);
-  await prisma.alert.updateMany({ where: { id, state: 'open' }, data: { state: 'acknowledged', acknowledgedAt: now } });
-  return alert.runId;
 }

@@ -1,7 +1,7 @@
 import type { AlertKind } from '@/lib/alerts/webhook-body';
 import type { Cause } from '@/lib/verdict';
 import type { AlertDeps } from './deps';
-import { enqueueNotifications } from './enqueue-notifications';
+import { notifyRaised } from './notify-raised';
 
 export interface RaiseInput {
   runId: number;
@@ -31,15 +31,11 @@ export async function raiseAlert(deps: AlertDeps, input: RaiseInput): Promise<nu
   const now = deps.now();
   try {
     const id = await prisma.$transaction(async (tx) => {
-      const run = await tx.run.findUniqueOrThrow({ where: { id: input.runId }, select: { id: true, name: true, projectId: true, project: { select: { name: true } } } });
-      const recent = await tx.alert.findFirst({
-        where: { runId: input.runId, kind: input.kind, notifiedAt: { gt: new Date(now.getTime() - input.quietSeconds * 1000) } },
-        select: { id: true },
-      });
+      const run = await tx.run.findUniqueOrThrow({ where: { id: input.runId }, select: { projectId: true } });
       const alert = await tx.alert.create({
         data: {
           projectId: run.projectId,
-          runId: run.id,
+          runId: input.runId,
           kind: input.kind,
           openKey: key,
           cause: input.cause,
@@ -51,17 +47,7 @@ export async function raiseAlert(deps: AlertDeps, input: RaiseInput): Promise<nu
           openedAt: now,
         },
       });
-      if (!recent) {
-        const queued = await enqueueNotifications(
-          tx,
-          deps,
-          run.projectId,
-          'raised',
-          { id: alert.id, kind: input.kind, cause: input.cause ?? null, message: input.message, step: input.step ?? null, expected: input.expected ?? null, actual: input.actual ?? null },
-          { id: run.id, name: run.name, project: run.project.name },
-        );
-        if (queued > 0) await tx.alert.update({ where: { id: alert.id }, data: { notifiedAt: now } });
-      }
+      await notifyRaised(tx, deps, alert, input.quietSeconds);
       return alert.id;
     });
     deps.db.live.publish({ type: 'alert', alertId: id, runId: input.runId });

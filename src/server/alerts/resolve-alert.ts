@@ -1,5 +1,6 @@
 import type { AlertKind } from '@/lib/alerts/webhook-body';
 import type { AlertDeps } from './deps';
+import { alertFacts, runFacts } from './alert-facts';
 import { enqueueNotifications } from './enqueue-notifications';
 import { openKey } from './raise-alert';
 
@@ -14,17 +15,8 @@ export async function resolveAlert(deps: AlertDeps, runId: number, kind: AlertKi
     // Compare-and-set on openKey: of two instances resolving at once, one wins.
     const { count } = await tx.alert.updateMany({ where: { id: open.id, openKey: key }, data: { state: 'resolved', resolvedAt: now, openKey: null } });
     if (count === 0) return null;
-    if (open.notifiedAt) {
-      const run = await tx.run.findUniqueOrThrow({ where: { id: runId }, select: { name: true, project: { select: { name: true } } } });
-      await enqueueNotifications(
-        tx,
-        deps,
-        open.projectId,
-        'resolved',
-        { id: open.id, kind, cause: (open.cause as never) ?? null, message: open.message, step: open.step, expected: open.expected, actual: open.actual },
-        { id: runId, name: run.name, project: run.project.name },
-      );
-    }
+    // A raise kept quiet (quiet period, or no channel yet) resolves quietly too.
+    if (open.notifiedAt) await enqueueNotifications(tx, deps, open.projectId, 'resolved', alertFacts(open), await runFacts(tx, runId));
     return open.id;
   });
   if (resolved !== null) deps.db.live.publish({ type: 'alert', alertId: resolved, runId });

@@ -14,10 +14,14 @@ export interface AlertRules {
 
 export const DEFAULT_RULES: AlertRules = { causes: [...CAUSES], stallSeconds: 600, quietSeconds: 300, nonfiniteLoss: true };
 
-export async function getRules(prisma: Prisma, projectId: number): Promise<AlertRules> {
-  const row = await prisma.alertRule.findUnique({ where: { projectId } });
+/** A project's rules row (from Prisma or the point store), or the defaults when it has none. */
+export function rulesFromRow(row: { causes: unknown; stallSeconds: number; quietSeconds: number; nonfiniteLoss: boolean } | null): AlertRules {
   if (!row) return DEFAULT_RULES;
   return { causes: row.causes as Cause[], stallSeconds: row.stallSeconds, quietSeconds: row.quietSeconds, nonfiniteLoss: row.nonfiniteLoss };
+}
+
+export async function getRules(prisma: Prisma, projectId: number): Promise<AlertRules> {
+  return rulesFromRow(await prisma.alertRule.findUnique({ where: { projectId } }));
 }
 
 export async function setRules(prisma: Prisma, projectId: number, patch: Partial<AlertRules>, now = new Date()): Promise<AlertRules> {

@@ -1,27 +1,46 @@
+import type { AlertKind } from '@/lib/alerts/webhook-body';
 import type { Verdict } from '@/lib/verdict';
 import type { AlertDeps } from './deps';
-import { raiseAlert } from './raise-alert';
+import { openKey, raiseAlert } from './raise-alert';
 import { resolveAlert } from './resolve-alert';
-import { getRules } from './rules';
+import { rulesFromRow } from './rules';
 
 export interface BatchHints {
   /** The loss at the batch's highest step was NaN or infinite (true), finite (false), or absent. */
   latestLossNonFinite?: boolean;
 }
 
+const KINDS: AlertKind[] = ['flagged', 'stalled', 'nonfinite_loss'];
+
 /**
  * Brings a run's open alerts in line with its state: flagged verdict, stalled status, and
  * (from the batch just stored) a non-finite loss. Raising is idempotent, so calling this on
- * every batch sends one notification per problem, not one per batch.
+ * every batch sends one notification per problem, not one per batch. Returns whether it
+ * raised or resolved anything.
+ *
+ * It runs after every batch, so what it decides from (the run, its project's rules, which
+ * alerts are open) is one read through the point store; raiseAlert and resolveAlert, which
+ * check again and write through Prisma, run only when the open alerts must change. Skipping
+ * them otherwise is exactly their own early return (already open / nothing open).
  */
-export async function syncRunAlerts(deps: AlertDeps, runId: number, hints: BatchHints = {}): Promise<void> {
-  const run = await deps.db.prisma.run.findUnique({ where: { id: runId }, select: { projectId: true, status: true, verdict: true } });
-  if (!run) return;
-  const rules = await getRules(deps.db.prisma, run.projectId);
+export async function syncRunAlerts(deps: AlertDeps, runId: number, hints: BatchHints = {}): Promise<boolean> {
+  const keys = KINDS.map((kind) => openKey(runId, kind));
+  const run = await deps.db.points.alertInputs(runId, keys);
+  if (!run) return false;
+  const open = new Set(KINDS.filter((_, i) => run.openKeys.includes(keys[i])));
+  const rules = rulesFromRow(run.rules);
+  let changed = false;
+  const raise = async (input: Parameters<typeof raiseAlert>[1]) => {
+    if (!open.has(input.kind) && (await raiseAlert(deps, input)) !== null) changed = true;
+  };
+  const resolve = async (kind: AlertKind) => {
+    if (open.has(kind) && (await resolveAlert(deps, runId, kind)) !== null) changed = true;
+  };
+
   const verdict = run.verdict as Verdict | null;
   const alerting = verdict?.flagged ? verdict.causes.filter((c) => rules.causes.includes(c)) : [];
   if (verdict && alerting.length > 0) {
-    await raiseAlert(deps, {
+    await raise({
       runId,
       kind: 'flagged',
       cause: alerting[0],
@@ -33,16 +52,17 @@ export async function syncRunAlerts(deps: AlertDeps, runId: number, hints: Batch
       quietSeconds: rules.quietSeconds,
     });
   } else {
-    await resolveAlert(deps, runId, 'flagged');
+    await resolve('flagged');
   }
   if (run.status === 'stalled') {
-    await raiseAlert(deps, { runId, kind: 'stalled', message: `No data for over ${Math.round(rules.stallSeconds / 60)} min while running.`, quietSeconds: rules.quietSeconds });
+    await raise({ runId, kind: 'stalled', message: `No data for over ${Math.round(rules.stallSeconds / 60)} min while running.`, quietSeconds: rules.quietSeconds });
   } else {
-    await resolveAlert(deps, runId, 'stalled');
+    await resolve('stalled');
   }
   if (hints.latestLossNonFinite === true && rules.nonfiniteLoss) {
-    await raiseAlert(deps, { runId, kind: 'nonfinite_loss', message: 'The latest logged loss is NaN or infinite.', quietSeconds: rules.quietSeconds });
+    await raise({ runId, kind: 'nonfinite_loss', message: 'The latest logged loss is NaN or infinite.', quietSeconds: rules.quietSeconds });
   } else if (hints.latestLossNonFinite === false || !rules.nonfiniteLoss) {
-    await resolveAlert(deps, runId, 'nonfinite_loss');
+    await resolve('nonfinite_loss');
   }
+  return changed;
 }

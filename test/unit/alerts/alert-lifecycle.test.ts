@@ -8,7 +8,8 @@ import { resolveAlert } from '@/server/alerts/resolve-alert';
 import { setRules } from '@/server/alerts/rules';
 import { sweepStalledRuns } from '@/server/alerts/sweep-stalled-runs';
 import { syncRunAlerts } from '@/server/alerts/sync-run-alerts';
-import { addWebhook, sendTestAlert } from '@/server/alerts/webhooks';
+import { addWebhook } from '@/server/alerts/add-webhook';
+import { sendTestAlert } from '@/server/alerts/send-test-alert';
 import type { Db } from '@/server/db/open-database';
 import { openTempDb } from '../../helpers/temp-db';
 import { type Receiver, signatureValid, startReceiver } from '../../helpers/webhook-receiver';
@@ -193,6 +194,17 @@ describe('webhook delivery', () => {
     await raiseOne();
     expect(await deliverDue(deps)).toEqual({ sent: 0, retrying: 1, failed: 0 });
     expect((await deliveries())[0].lastError).toBeTruthy();
+  });
+
+  it('sends again a notification whose sender died mid-send, once its lease ends, with the same delivery id', async () => {
+    await raiseOne();
+    // What a SIGKILL between the receiver's 200 and the record of it leaves behind.
+    await db.prisma.alertDelivery.updateMany({ data: { state: 'sending', lockedUntil: new Date(clock + 30_000) } });
+    expect(await deliverDue(deps), 'not while another sender may hold it').toEqual({ sent: 0, retrying: 0, failed: 0 });
+    clock += 31_000;
+    expect(await deliverDue(deps)).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    const [got] = await receiver.waitFor(1);
+    expect(got.delivery).toBe(String((await deliveries())[0].id));
   });
 
   it('two delivery passes at once send each notification once', async () => {
