@@ -2,7 +2,7 @@
 // beside raw better-sqlite3 prepared inserts into the same table in one transaction, measured
 // in the same run. Budget (DESIGN.md): ≥ 50,000 points/s and ≥ 0.3 of raw.
 //   npx tsx bench/ingest.ts [--points 300000] [--concurrency 4]
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -17,11 +17,32 @@ const TOTAL = arg('points', 300_000);
 const BATCH = 1000;
 const CONCURRENCY = arg('concurrency', 4);
 
+/**
+ * CPU seconds (user + system) a process has used, from /proc (Linux); undefined elsewhere. The
+ * load generator shares the machine's cores with the server, and other work on a shared machine
+ * moves wall-clock rates; CPU per point says what the server itself spends.
+ */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+
 function makePoint(step: number) {
   return { step, epoch: Math.floor(step / 1000), lr: 5e-4 * 0.5 ** Math.floor(step / 100_000), loss: 2 / Math.sqrt(step + 1), time: 1.7e9 + step * 0.05 };
 }
 
-async function overHttp(): Promise<number> {
+interface HttpResult {
+  rate: number;
+  /** Server CPU µs per point during the timed part; the load generator's likewise. */
+  serverCpuPerPoint?: number;
+  clientCpuPerPoint: number;
+}
+
+async function overHttp(): Promise<HttpResult> {
   const server = await startServer();
   try {
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${server.apiKey}` };
@@ -38,6 +59,8 @@ async function overHttp(): Promise<number> {
     };
     // Warm-up: JIT, prepared statements, connections.
     for (const body of bodies.splice(0, 20)) await post(body);
+    const server0 = cpuSeconds(server.pid);
+    const client0 = process.cpuUsage();
     const t0 = performance.now();
     let next = 0;
     await Promise.all(
@@ -46,13 +69,20 @@ async function overHttp(): Promise<number> {
       }),
     );
     const seconds = (performance.now() - t0) / 1000;
-    return (bodies.length * BATCH) / seconds;
+    const client = process.cpuUsage(client0);
+    const server1 = cpuSeconds(server.pid);
+    const points = bodies.length * BATCH;
+    return {
+      rate: points / seconds,
+      serverCpuPerPoint: server0 !== undefined && server1 !== undefined ? ((server1 - server0) * 1e6) / points : undefined,
+      clientCpuPerPoint: (client.user + client.system) / points,
+    };
   } finally {
     await server.stop();
   }
 }
 
-function raw(): number {
+function raw(): { rate: number; cpuPerPoint: number } {
   const db = new Database(path.join(mkdtempSync(path.join(os.tmpdir(), 'lrscope-bench-')), 'raw.db'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -61,20 +91,25 @@ function raw(): number {
   db.prepare(`INSERT INTO "Run" ("projectId", "name", "startedAt", "lastSeenAt") VALUES (1, 'raw', 0, 0)`).run();
   const insert = db.prepare('INSERT INTO "Point" ("runId", "step", "epoch", "lr", "lrs", "loss", "time", "batch") VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const points = Array.from({ length: TOTAL }, (_, i) => makePoint(i));
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   db.transaction(() => {
     for (const p of points) insert.run(1, p.step, p.epoch, p.lr, null, p.loss, p.time, 1);
   })();
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   db.close();
-  return TOTAL / seconds;
+  return { rate: TOTAL / seconds, cpuPerPoint: (cpu.user + cpu.system) / TOTAL };
 }
 
-const rawRate = raw();
-const httpRate = await overHttp();
+const rawResult = raw();
+const http = await overHttp();
+const rawRate = rawResult.rate;
+const httpRate = http.rate;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const us = (n: number | undefined) => (n === undefined ? 'n/a' : `${n.toFixed(2)} µs`);
 console.log(`points                     ${fmt(TOTAL)} in batches of ${BATCH}, ${CONCURRENCY} requests in flight`);
-console.log(`raw better-sqlite3         ${fmt(rawRate)} points/s (prepared insert, one transaction)`);
-console.log(`HTTP runs.log (SQLite)     ${fmt(httpRate)} points/s`);
+console.log(`raw better-sqlite3         ${fmt(rawRate)} points/s (prepared insert, one transaction); CPU ${us(rawResult.cpuPerPoint)}/point`);
+console.log(`HTTP runs.log (SQLite)     ${fmt(httpRate)} points/s; server CPU ${us(http.serverCpuPerPoint)}/point, load generator ${us(http.clientCpuPerPoint)}/point`);
 console.log(`ratio HTTP / raw           ${(httpRate / rawRate).toFixed(2)}   (budget ≥ 0.30)`);
 console.log(`budget ≥ 50,000 points/s   ${httpRate >= 50_000 ? 'met' : 'MISSED'}; ratio ${httpRate / rawRate >= 0.3 ? 'met' : 'MISSED'}`);

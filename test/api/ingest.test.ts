@@ -95,6 +95,17 @@ describe('authentication', () => {
     expect((await mutate(server.url, 'runs.create', { name: 'x' }, 'hunter2')).status).toBe(401);
   });
 
+  it('401 for a revoked key from its very next request, even when another process revoked it', async () => {
+    const revoked = await createKey('revoke-me');
+    const id = data<{ id: number }>(await mutate(server.url, 'runs.create', { name: 'doomed' }, revoked)).id;
+    data(await mutate(server.url, 'runs.log', { runId: id, points: [{ step: 0, lr: 0.1 }] }, revoked));
+    await cli('keys', 'revoke', revoked);
+    const r = await mutate(server.url, 'runs.log', { runId: id, points: [{ step: 1, lr: 0.1 }] }, revoked);
+    expect(r.status).toBe(401);
+    expect(r.body.error!.message).toMatch(/revoked/);
+    expect((await stored(id)).pointCount).toBe(1);
+  });
+
   it('401 on every write procedure', async () => {
     const id = await newRun();
     for (const [proc, input] of [
@@ -125,6 +136,21 @@ describe('runs.log', () => {
     const again = data(await mutate(server.url, 'runs.log', { runId: id, points: points.map((p) => ({ ...p, lr: 9 })) }, key));
     expect(again).toEqual({ accepted: 0, duplicates: 3 });
     expect(await stored(id)).toEqual(before);
+  });
+
+  it('a batch overlapping stored steps stores only the new points and their metrics', async () => {
+    const id = await newRun();
+    const mk = (from: number, to: number, acc: number) => Array.from({ length: to - from }, (_, i) => ({ step: from + i, lr: 0.1, loss: 1, metrics: { acc } }));
+    // Sizes around the store's 100-row statements: a remainder, a whole chunk, chunk plus remainder.
+    expect(data(await mutate(server.url, 'runs.log', { runId: id, points: mk(0, 99, 1) }, key))).toEqual({ accepted: 99, duplicates: 0 });
+    expect(data(await mutate(server.url, 'runs.log', { runId: id, points: mk(99, 199, 1) }, key))).toEqual({ accepted: 100, duplicates: 0 });
+    const overlap = [...mk(150, 199, 2), ...mk(199, 400, 2)].reverse();
+    expect(data(await mutate(server.url, 'runs.log', { runId: id, points: overlap }, key))).toEqual({ accepted: 201, duplicates: 49 });
+    const run = data<any>(await query(server.url, 'runs.get', { id })).run;
+    expect(run).toMatchObject({ pointCount: 400, lastStep: 399 });
+    const acc = data<any>(await query(server.url, 'runs.series', { runId: id, metric: 'acc', maxPoints: 10_000 })).points;
+    expect(acc).toHaveLength(400);
+    expect(acc.filter((p: any) => p.value === 1).map((p: any) => p.step)).toEqual(Array.from({ length: 199 }, (_, i) => i));
   });
 
   it('accepts steps out of order and keeps the highest as the last step', async () => {
@@ -244,9 +270,14 @@ describe('runs.finish and runs.update', () => {
 });
 
 async function createKey(project: string): Promise<string> {
+  return cli('keys', 'create', '--project', project);
+}
+
+/** Runs the lrscope CLI on the server's database, in its own process. */
+async function cli(...args: string[]): Promise<string> {
   const { spawnSync } = await import('node:child_process');
   const { ROOT } = await import('../helpers/server');
-  const r = spawnSync(process.execPath, ['bin/lrscope.js', 'keys', 'create', '--project', project], {
+  const r = spawnSync(process.execPath, ['bin/lrscope.js', ...args], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: server.databaseUrl },
     encoding: 'utf8',

@@ -14,6 +14,8 @@ export interface TestServer {
   /** The default project's key, printed by the first start. */
   apiKey: string;
   databaseUrl: string;
+  /** The server process's id (changes on restart). */
+  readonly pid: number;
   /** Everything the server printed so far. */
   output(): string;
   stop(): Promise<void>;
@@ -79,6 +81,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     port,
     apiKey: key,
     databaseUrl,
+    get pid() {
+      return proc.child.pid!;
+    },
     output: () => log + proc.output(),
     async stop() {
       proc.child.kill('SIGTERM');
@@ -96,4 +101,72 @@ export async function startServer(opts: ServerOptions = {}): Promise<TestServer>
     },
   };
   return server;
+}
+
+export interface SseEvent {
+  id?: string;
+  data: any;
+  /** performance.now() when it arrived. */
+  at: number;
+}
+
+export interface LiveFeed {
+  /** Every tracked event so far, in arrival order. */
+  events: SseEvent[];
+  /** Steps of every `points` event so far (live.run), in arrival order. */
+  steps(): number[];
+  /** The id of the latest event: what a reconnecting page sends as lastEventId. */
+  lastId(): string | undefined;
+  /** Resolves when `ok(events)` holds; rejects on timeout or when the stream failed. */
+  wait(what: string, ok: (events: SseEvent[]) => boolean, timeoutMs?: number): Promise<void>;
+  /** Called with each event as it arrives. */
+  onEvent?: (event: SseEvent) => void;
+  close(): Promise<void>;
+}
+
+/** A tRPC subscription over SSE read with plain fetch, the way a browser's EventSource sees it. */
+export function openFeed(baseUrl: string, procedure: string, input: unknown): LiveFeed {
+  const ctrl = new AbortController();
+  const events: SseEvent[] = [];
+  let failure: unknown;
+  const feed: LiveFeed = {
+    events,
+    steps: () => events.filter((e) => e.data.kind === 'points').flatMap((e) => e.data.points.map((p: { step: number }) => p.step)),
+    lastId: () => events[events.length - 1]?.id,
+    async wait(what, ok, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        if (failure) throw failure;
+        if (ok(events)) return;
+        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    async close() {
+      ctrl.abort();
+      await reading;
+    },
+  };
+  const reading = (async () => {
+    const res = await fetch(`${baseUrl}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`, { signal: ctrl.signal, headers: { accept: 'text/event-stream' } });
+    if (res.status !== 200) throw new Error(`${procedure}: HTTP ${res.status}`);
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const fields = Object.fromEntries(block.split('\n').filter((l) => l && !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
+        if (fields.event || fields.data === undefined) continue; // connected / ping / return
+        const event = { id: fields.id, data: JSON.parse(fields.data), at: performance.now() };
+        events.push(event);
+        feed.onEvent?.(event);
+      }
+    }
+  })().catch((err) => {
+    if (!ctrl.signal.aborted) failure = err;
+  });
+  return feed;
 }

@@ -56,7 +56,7 @@ export const publicProcedure = t.procedure.use(appErrors);
 
 /** Writes: need `Authorization: Bearer <project API key>`. */
 export const ingestProcedure = publicProcedure.use(async ({ ctx, next, getRawInput }) => {
-  const principal = await authenticate(ctx.db.prisma, ctx.authorization);
+  const principal = await authenticate(ctx.db, ctx.authorization);
   if (!principal) {
     throw new TRPCError({
       code: 'UNAUTHORIZED',

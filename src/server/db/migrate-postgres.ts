@@ -4,8 +4,11 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { type Migration, readMigrations } from './migrations';
 
-// Any constant shared by every lrscope instance; "lrscope" in ASCII.
-const MIGRATION_LOCK = 0x6c7273636f7065;
+// Any constant shared by every lrscope instance: "lrscope" in ASCII, which is above 2^53, so
+// the key PostgreSQL sees is the double it rounds to, 30525137399804004 (what pg_locks shows and
+// what an operator must use to hold migrations off by hand). Session-level and database-scoped:
+// instances on other databases of the same server do not wait for each other.
+export const MIGRATION_LOCK = 0x6c7273636f7065;
 
 const BOOKKEEPING = `CREATE TABLE IF NOT EXISTS _prisma_migrations (
     id                      VARCHAR(36) PRIMARY KEY NOT NULL,

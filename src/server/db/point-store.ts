@@ -1,6 +1,9 @@
 // The hot path, behind one interface: points go in through the driver under Prisma's adapter
 // (prepared statements / multi-row inserts), never through createMany, which is 45-130x slower
-// (../shared/PRISMA-OFFLINE.md). Everything else uses Prisma.
+// (../shared/PRISMA-OFFLINE.md). The few rows every batch also reads or writes (its API key,
+// the run, the run's verdict, alert rules and open alerts) go the same way: each Prisma query
+// costs ~0.45 ms in the wasm query compiler, and a batch of 1,000 points has a budget of ~5 ms
+// in all (DESIGN.md, ingest ≥ 30% of raw inserts). Everything else uses Prisma.
 
 import type { Cover, Part } from './rollup';
 
@@ -47,9 +50,73 @@ export interface StepRange {
   to: number;
 }
 
+/** The run as a batch finds it, read in the batch's transaction before anything is written. */
+export interface RunAtIngest {
+  projectId: number;
+  pointCount: number;
+  metricNames: string[] | null;
+}
+
+/**
+ * Decides whether a batch may be written to the run (it exists, belongs to the key's project,
+ * stays within the limits); throws to reject it, and then nothing of the batch is stored.
+ */
+export type AdmitBatch = (run: RunAtIngest | undefined) => void;
+
+/** An API key row by its public id, with its project. */
+export interface ApiKeyRow {
+  id: number;
+  projectId: number;
+  projectName: string;
+  salt: string;
+  hash: string;
+  revoked: boolean;
+}
+
+/** What a run's verdict is computed from, and the verdict stored now. */
+export interface RunVerdictInputs {
+  schedule: unknown;
+  stepsPerEpoch: number | null;
+  cadence: unknown;
+  config: unknown;
+  lastStep: number | null;
+  verdict: unknown;
+  expectedLr: number | null;
+}
+
+export interface VerdictUpdate {
+  verdict: object;
+  verdictKind: string;
+  flagged: boolean;
+  expectedLr: number | null;
+}
+
+/** What a run's alerts are brought in line with. */
+export interface RunAlertInputs {
+  projectId: number;
+  status: string;
+  verdict: unknown;
+  /** The project's alert rules row; null when it has none (the defaults apply). */
+  rules: { causes: unknown; stallSeconds: number; quietSeconds: number; nonfiniteLoss: boolean } | null;
+  /** Those of the asked open keys that an alert holds now. */
+  openKeys: string[];
+}
+
 export interface PointStore {
-  /** Stores a batch in one transaction with the run's summary; all or nothing, idempotent on (run, step). */
-  logPoints(runId: number, points: PointInput[], now: Date): Promise<LogResult>;
+  /**
+   * Stores a batch in one transaction with the run's summary; all or nothing, idempotent on
+   * (run, step). `admit` sees the run inside that transaction, so the checks and the write
+   * cannot be split by another batch of the run.
+   */
+  logPoints(runId: number, points: PointInput[], now: Date, admit?: AdmitBatch): Promise<LogResult>;
+  /** The key with this public id, or undefined. Read on every request: no cache, so a revocation counts at once. */
+  apiKey(publicId: string): Promise<ApiKeyRow | undefined>;
+  /** The run's verdict inputs, read fresh (another request or instance may have changed them). */
+  verdictInputs(runId: number): Promise<RunVerdictInputs | undefined>;
+  /** Stores a run's new verdict and expected LR. */
+  saveVerdict(runId: number, update: VerdictUpdate): Promise<void>;
+  /** The run's state, rules and which of `openKeys` are open, for syncing its alerts. */
+  alertInputs(runId: number, openKeys: string[]): Promise<RunAlertInputs | undefined>;
   /** A column of the run's points in [from, to], bucketed `width` steps at a time (min/max/mean). */
   series(runId: number, column: PointColumn, range: StepRange, width: number): Promise<SeriesBucket[]>;
   /** The same for a named metric. */

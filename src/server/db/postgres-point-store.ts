@@ -1,83 +1,111 @@
 import type pg from 'pg';
-import type { LogResult, PointColumn, PointInput, PointStore, SeriesBucket, StepRange, StoredPoint } from './point-store';
+import type { ApiKeyRow, LogResult, PointColumn, PointInput, PointStore, RunVerdictInputs, SeriesBucket, StepRange, StoredPoint } from './point-store';
 import { type Part, rollupRows } from './rollup';
 
 const COLUMNS: Record<PointColumn, string> = { lr: '"lr"', loss: '"loss"', epoch: '"epoch"', time: '"time"' };
 
-// Rows per INSERT statement: 8 parameters each, well under PostgreSQL's 65,535-parameter cap.
-const CHUNK = 1000;
+// Batches go in as one statement per table: columns as arrays, expanded by unnest(). A fixed
+// number of parameters whatever the batch size (multi-row VALUES needs 8 per point and a fresh
+// parse of a statement that grows with the batch), and nothing to split under PostgreSQL's
+// 65,535-parameter cap. Metrics, up to 100 per point, are sent this many rows at a time.
+const METRIC_CHUNK = 20_000;
+
+const INSERT_POINTS = `INSERT INTO "Point" ("runId","step","epoch","lr","lrs","loss","time","batch")
+  SELECT $1, u.step, u.epoch, u.lr, u.lrs::jsonb, u.loss, u.time, $2
+  FROM unnest($3::int[], $4::float8[], $5::float8[], $6::text[], $7::float8[], $8::float8[]) AS u(step, epoch, lr, lrs, loss, time)
+  ON CONFLICT DO NOTHING RETURNING "step"`;
+
+const INSERT_METRICS = `INSERT INTO "MetricPoint" ("runId","name","step","value")
+  SELECT $1, u.name, u.step, u.value FROM unnest($2::text[], $3::int[], $4::float8[]) AS u(name, step, value)
+  ON CONFLICT DO NOTHING`;
+
+// One statement may not touch a row twice (out-of-order points can fold one block into several
+// rows), so duplicates are merged by a GROUP BY before the upsert.
+const UPSERT_ROLLUPS = `INSERT INTO "PointRollup" ("runId","series","size","bucket","step","min","max","sum","count")
+  SELECT $1, u.series, u.size, u.bucket, MIN(u.step), MIN(u.min), MAX(u.max), SUM(u.sum), SUM(u.count)
+  FROM unnest($2::text[], $3::int[], $4::int[], $5::int[], $6::float8[], $7::float8[], $8::float8[], $9::int[]) AS u(series, size, bucket, step, min, max, sum, count)
+  GROUP BY u.series, u.size, u.bucket
+  ON CONFLICT ("runId","series","size","bucket") DO UPDATE SET "step" = LEAST("PointRollup"."step", excluded."step"),
+    "min" = LEAST("PointRollup"."min", excluded."min"), "max" = GREATEST("PointRollup"."max", excluded."max"),
+    "sum" = "PointRollup"."sum" + excluded."sum", "count" = "PointRollup"."count" + excluded."count"`;
 
 export function createPostgresPointStore(pool: pg.Pool): PointStore {
   const bucketed = async (sql: string, args: unknown[]) =>
     (await pool.query(sql, args)).rows.map((r) => ({ step: Number(r.step), value: Number(r.value), min: Number(r.min), max: Number(r.max) })) as SeriesBucket[];
 
   return {
-    async logPoints(runId, points, now): Promise<LogResult> {
+    async logPoints(runId, points, now, admit): Promise<LogResult> {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        // Locks the run row: concurrent batches of one run serialise here and get distinct batch numbers.
+        // Locks the run row: concurrent batches of one run serialise here and get distinct batch
+        // numbers, committed in number order (the live feed's ids rely on it).
         const { rows } = await client.query(
-          'UPDATE "Run" SET "batchSeq" = "batchSeq" + 1 WHERE "id" = $1 RETURNING "batchSeq", "lastStep", "lastLr", "lastLoss", "metricNames"',
+          'UPDATE "Run" SET "batchSeq" = "batchSeq" + 1 WHERE "id" = $1 RETURNING "projectId", "pointCount", "batchSeq", "lastStep", "lastLr", "lastLoss", "metricNames"',
           [runId],
         );
-        if (rows.length === 0) throw new Error(`run ${runId} vanished during ingest`);
-        const run = rows[0] as { batchSeq: number; lastStep: number | null; lastLr: number | null; lastLoss: number | null; metricNames: string[] | null };
+        const run = rows[0] as
+          | { projectId: number; pointCount: number; batchSeq: number; lastStep: number | null; lastLr: number | null; lastLoss: number | null; metricNames: string[] | null }
+          | undefined;
+        // A rejected batch rolls back, the batchSeq increment with it.
+        admit?.(run && { projectId: run.projectId, pointCount: run.pointCount, metricNames: run.metricNames });
+        if (!run) throw new Error(`run ${runId} vanished during ingest`);
         const batch = run.batchSeq;
-        const insertedSteps = new Set<number>();
-        for (let i = 0; i < points.length; i += CHUNK) {
-          const chunk = points.slice(i, i + CHUNK);
-          const values: unknown[] = [];
-          const tuples = chunk.map((p, j) => {
-            values.push(runId, p.step, p.epoch ?? null, p.lr ?? null, p.lrs ? JSON.stringify(p.lrs) : null, p.loss ?? null, p.time ?? null, batch);
-            const b = j * 8;
-            return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5}::jsonb,$${b + 6},$${b + 7},$${b + 8})`;
-          });
-          const res = await client.query(
-            `INSERT INTO "Point" ("runId","step","epoch","lr","lrs","loss","time","batch") VALUES ${tuples.join(',')} ON CONFLICT DO NOTHING RETURNING "step"`,
-            values,
-          );
-          for (const r of res.rows) insertedSteps.add(Number(r.step));
+        const n = points.length;
+        const steps = new Array<number>(n);
+        const epochs = new Array<number | null>(n);
+        const lrs = new Array<number | null>(n);
+        const groupLrs = new Array<string | null>(n);
+        const losses = new Array<number | null>(n);
+        const times = new Array<number | null>(n);
+        for (let i = 0; i < n; i++) {
+          const p = points[i];
+          steps[i] = p.step;
+          epochs[i] = p.epoch ?? null;
+          lrs[i] = p.lr ?? null;
+          groupLrs[i] = p.lrs ? JSON.stringify(p.lrs) : null;
+          losses[i] = p.loss ?? null;
+          times[i] = p.time ?? null;
         }
+        const inserted = await client.query(INSERT_POINTS, [runId, batch, steps, epochs, lrs, groupLrs, losses, times]);
+        const insertedSteps = new Set<number>();
+        for (const r of inserted.rows) insertedSteps.add(Number(r.step));
         const names = new Set<string>(run.metricNames ?? []);
         const namesBefore = names.size;
-        const metricRows: unknown[][] = [];
+        const metricNames: string[] = [];
+        const metricSteps: number[] = [];
+        const metricValues: number[] = [];
         let top: PointInput | undefined;
-        const kept: PointInput[] = [];
+        const kept: PointInput[] = insertedSteps.size === n ? points : [];
         for (const p of points) {
-          if (!insertedSteps.has(p.step)) continue;
-          kept.push(p);
+          if (kept !== points) {
+            if (!insertedSteps.has(p.step)) continue;
+            kept.push(p);
+          }
           if (!top || p.step > top.step) top = p;
           for (const name in p.metrics ?? {}) {
-            metricRows.push([runId, name, p.step, p.metrics![name]]);
+            metricNames.push(name);
+            metricSteps.push(p.step);
+            metricValues.push(p.metrics![name]);
             names.add(name);
           }
         }
-        for (let i = 0; i < metricRows.length; i += CHUNK) {
-          const chunk = metricRows.slice(i, i + CHUNK);
-          const values = chunk.flat();
-          const tuples = chunk.map((_, j) => `($${j * 4 + 1},$${j * 4 + 2},$${j * 4 + 3},$${j * 4 + 4})`);
-          await client.query(`INSERT INTO "MetricPoint" ("runId","name","step","value") VALUES ${tuples.join(',')} ON CONFLICT DO NOTHING`, values);
+        for (let i = 0; i < metricNames.length; i += METRIC_CHUNK) {
+          await client.query(INSERT_METRICS, [runId, metricNames.slice(i, i + METRIC_CHUNK), metricSteps.slice(i, i + METRIC_CHUNK), metricValues.slice(i, i + METRIC_CHUNK)]);
         }
         const rollups = rollupRows(kept);
-        for (let i = 0; i < rollups.length; i += CHUNK) {
-          const chunk = rollups.slice(i, i + CHUNK);
-          const values: unknown[] = [];
-          const tuples = chunk.map((r, j) => {
-            values.push(runId, r.series, r.size, r.bucket, r.step, r.min, r.max, r.sum, r.count);
-            const b = j * 9;
-            return `($${b + 1}::int,$${b + 2}::text,$${b + 3}::int,$${b + 4}::int,$${b + 5}::int,$${b + 6}::float8,$${b + 7}::float8,$${b + 8}::float8,$${b + 9}::int)`;
-          });
-          // One statement may not touch a row twice (out-of-order points can fold one block into
-          // several rows), so duplicates are merged by a GROUP BY before the upsert.
-          await client.query(
-            `INSERT INTO "PointRollup" ("runId","series","size","bucket","step","min","max","sum","count")
-             SELECT r, s, z, b, MIN(st), MIN(mn), MAX(mx), SUM(sm), SUM(c) FROM (VALUES ${tuples.join(',')}) AS v(r, s, z, b, st, mn, mx, sm, c) GROUP BY r, s, z, b
-             ON CONFLICT ("runId","series","size","bucket") DO UPDATE SET "step" = LEAST("PointRollup"."step", excluded."step"),
-               "min" = LEAST("PointRollup"."min", excluded."min"), "max" = GREATEST("PointRollup"."max", excluded."max"),
-               "sum" = "PointRollup"."sum" + excluded."sum", "count" = "PointRollup"."count" + excluded."count"`,
-            values,
-          );
+        if (rollups.length > 0) {
+          await client.query(UPSERT_ROLLUPS, [
+            runId,
+            rollups.map((r) => r.series),
+            rollups.map((r) => r.size),
+            rollups.map((r) => r.bucket),
+            rollups.map((r) => r.step),
+            rollups.map((r) => r.min),
+            rollups.map((r) => r.max),
+            rollups.map((r) => r.sum),
+            rollups.map((r) => r.count),
+          ]);
         }
         const advances = top !== undefined && (run.lastStep === null || top.step > run.lastStep);
         await client.query(
@@ -103,6 +131,44 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
         client.release();
       }
     },
+    async apiKey(publicId) {
+      const { rows } = await pool.query(
+        `SELECT k."id", k."projectId", p."name" AS "projectName", k."salt", k."hash", k."revokedAt" IS NOT NULL AS "revoked"
+         FROM "ApiKey" k JOIN "Project" p ON p."id" = k."projectId" WHERE k."publicId" = $1`,
+        [publicId],
+      );
+      return rows[0] as ApiKeyRow | undefined;
+    },
+    async verdictInputs(runId) {
+      const { rows } = await pool.query('SELECT "schedule", "stepsPerEpoch", "cadence", "config", "lastStep", "verdict", "expectedLr" FROM "Run" WHERE "id" = $1', [runId]);
+      return rows[0] as RunVerdictInputs | undefined;
+    },
+    async saveVerdict(runId, u) {
+      await pool.query('UPDATE "Run" SET "verdict" = $1::jsonb, "verdictKind" = $2, "flagged" = $3, "expectedLr" = $4 WHERE "id" = $5', [
+        JSON.stringify(u.verdict),
+        u.verdictKind,
+        u.flagged,
+        u.expectedLr,
+        runId,
+      ]);
+    },
+    async alertInputs(runId, openKeys) {
+      const { rows } = await pool.query(
+        `SELECT r."projectId", r."status", r."verdict", a."projectId" AS "ruleOf", a."causes", a."stallSeconds", a."quietSeconds", a."nonfiniteLoss",
+           ARRAY(SELECT "openKey" FROM "Alert" WHERE "openKey" = ANY($2::text[])) AS "openKeys"
+         FROM "Run" r LEFT JOIN "AlertRule" a ON a."projectId" = r."projectId" WHERE r."id" = $1`,
+        [runId, openKeys],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      return {
+        projectId: row.projectId,
+        status: row.status,
+        verdict: row.verdict,
+        rules: row.ruleOf === null ? null : { causes: row.causes, stallSeconds: row.stallSeconds, quietSeconds: row.quietSeconds, nonfiniteLoss: row.nonfiniteLoss },
+        openKeys: row.openKeys as string[],
+      };
+    },
     async series(runId, column: PointColumn, range: StepRange, width: number) {
       const c = COLUMNS[column];
       return bucketed(
@@ -119,21 +185,37 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
       );
     },
     async rollupParts(runId, series, cover) {
+      // One round trip per table, not one per block: a cover holds up to two blocks per pyramid
+      // level, and each round trip costs more than the rows it reads.
+      const none = Promise.resolve({ rows: [] as any[] });
+      const blocks =
+        cover.blocks.length === 0
+          ? none
+          : pool.query(
+              `SELECT r."size" * r."bucket" AS start, r."step", r."min", r."max", r."sum", r."count" FROM unnest($3::int[], $4::int[], $5::int[]) AS c(size, lo, hi)
+               CROSS JOIN LATERAL (SELECT * FROM "PointRollup" WHERE "runId" = $1 AND "series" = $2 AND "size" = c.size AND "bucket" BETWEEN c.lo AND c.hi) r`,
+              [runId, series, cover.blocks.map((b) => b.size), cover.blocks.map((b) => b.lo), cover.blocks.map((b) => b.hi)],
+            );
+      const froms = cover.raw.map((r) => r.from);
+      const tos = cover.raw.map((r) => r.to);
+      const raw =
+        cover.raw.length === 0
+          ? none
+          : series === 'lr' || series === 'loss'
+            ? pool.query(
+                `SELECT p."step", p.v FROM unnest($2::int[], $3::int[]) AS c(a, b)
+                 CROSS JOIN LATERAL (SELECT "step", ${COLUMNS[series]} AS v FROM "Point" WHERE "runId" = $1 AND "step" BETWEEN c.a AND c.b AND ${COLUMNS[series]} IS NOT NULL) p`,
+                [runId, froms, tos],
+              )
+            : pool.query(
+                `SELECT p."step", p.v FROM unnest($3::int[], $4::int[]) AS c(a, b)
+                 CROSS JOIN LATERAL (SELECT "step", "value" AS v FROM "MetricPoint" WHERE "runId" = $1 AND "name" = $2 AND "step" BETWEEN c.a AND c.b) p`,
+                [runId, series, froms, tos],
+              );
+      const [blockRows, rawRows] = await Promise.all([blocks, raw]);
       const parts: Part[] = [];
-      for (const b of cover.blocks) {
-        const { rows } = await pool.query(
-          'SELECT "size" * "bucket" AS start, "step", "min", "max", "sum", "count" FROM "PointRollup" WHERE "runId" = $1 AND "series" = $2 AND "size" = $3 AND "bucket" BETWEEN $4 AND $5',
-          [runId, series, b.size, b.lo, b.hi],
-        );
-        for (const r of rows) parts.push({ start: Number(r.start), step: r.step, min: r.min, max: r.max, sum: r.sum, count: r.count });
-      }
-      for (const r of cover.raw) {
-        const { rows } =
-          series === 'lr' || series === 'loss'
-            ? await pool.query(`SELECT "step", ${COLUMNS[series]} AS v FROM "Point" WHERE "runId" = $1 AND "step" BETWEEN $2 AND $3 AND ${COLUMNS[series]} IS NOT NULL`, [runId, r.from, r.to])
-            : await pool.query('SELECT "step", "value" AS v FROM "MetricPoint" WHERE "runId" = $1 AND "name" = $2 AND "step" BETWEEN $3 AND $4', [runId, series, r.from, r.to]);
-        for (const { step, v } of rows) if (Number.isFinite(v)) parts.push({ start: step, step, min: v, max: v, sum: v, count: 1 });
-      }
+      for (const r of blockRows.rows) parts.push({ start: Number(r.start), step: r.step, min: r.min, max: r.max, sum: r.sum, count: r.count });
+      for (const { step, v } of rawRows.rows) if (Number.isFinite(v)) parts.push({ start: step, step, min: v, max: v, sum: v, count: 1 });
       return parts;
     },
     async firstAtOrAfter(runId, column, starts, to) {

@@ -20,29 +20,51 @@ export interface RollupRow {
  * Aggregates (step, value) pairs of one series into one row per block of every size. Points in
  * step order (the usual case) make one row per block; out-of-order points may make several rows
  * for one block, which the upsert merges.
+ *
+ * Only the smallest size is folded from the points; each larger size is folded from the rows of
+ * the size below (sizes grow 4×, so a block lies inside one block of the next size). That touches
+ * each point once instead of once per size, which made this a tenth of the ingest path's time.
  */
 export function foldSeries(series: string, steps: ArrayLike<number>, values: ArrayLike<number | undefined | null>, out: RollupRow[]): void {
-  const open: (RollupRow | undefined)[] = new Array(ROLLUP_SIZES.length);
+  let level: RollupRow[] = [];
+  const size0 = ROLLUP_SIZES[0];
+  let row: RollupRow | undefined;
   for (let i = 0; i < steps.length; i++) {
     const v = values[i];
     if (v === undefined || v === null || !Number.isFinite(v)) continue;
     const step = steps[i];
-    for (let k = 0; k < ROLLUP_SIZES.length; k++) {
-      const size = ROLLUP_SIZES[k];
-      const bucket = Math.floor(step / size);
-      let row = open[k];
-      if (!row || row.bucket !== bucket) {
-        if (row) out.push(row);
-        row = open[k] = { series, size, bucket, step, min: v, max: v, sum: 0, count: 0 };
-      }
-      if (step < row.step) row.step = step;
-      if (v < row.min) row.min = v;
-      if (v > row.max) row.max = v;
-      row.sum += v;
-      row.count++;
+    const bucket = Math.floor(step / size0);
+    if (!row || row.bucket !== bucket) {
+      row = { series, size: size0, bucket, step, min: v, max: v, sum: 0, count: 0 };
+      level.push(row);
     }
+    if (step < row.step) row.step = step;
+    if (v < row.min) row.min = v;
+    if (v > row.max) row.max = v;
+    row.sum += v;
+    row.count++;
   }
-  for (const row of open) if (row) out.push(row);
+  for (const r of level) out.push(r);
+  for (let k = 1; k < ROLLUP_SIZES.length && level.length > 0; k++) {
+    const size = ROLLUP_SIZES[k];
+    const ratio = size / ROLLUP_SIZES[k - 1];
+    const next: RollupRow[] = [];
+    let up: RollupRow | undefined;
+    for (const r of level) {
+      const bucket = Math.floor(r.bucket / ratio);
+      if (!up || up.bucket !== bucket) {
+        up = { series, size, bucket, step: r.step, min: r.min, max: r.max, sum: 0, count: 0 };
+        next.push(up);
+      }
+      if (r.step < up.step) up.step = r.step;
+      if (r.min < up.min) up.min = r.min;
+      if (r.max > up.max) up.max = r.max;
+      up.sum += r.sum;
+      up.count += r.count;
+    }
+    for (const r of next) out.push(r);
+    level = next;
+  }
 }
 
 /** What to read for a range: whole blocks [lo, hi] of one size, and raw step ranges at the edges. */

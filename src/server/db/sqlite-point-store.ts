@@ -1,8 +1,10 @@
 import type Database from 'better-sqlite3';
-import type { LogResult, PointColumn, PointInput, PointStore, SeriesBucket, StepRange, StoredPoint } from './point-store';
+import type { ApiKeyRow, LogResult, PointColumn, PointInput, PointStore, RunAtIngest, SeriesBucket, StepRange, StoredPoint } from './point-store';
 import { type Part, rollupRows } from './rollup';
 
 interface RunRow {
+  projectId: number;
+  pointCount: number;
   batchSeq: number;
   lastStep: number | null;
   lastLr: number | null;
@@ -10,16 +12,84 @@ interface RunRow {
   metricNames: string | null;
 }
 
+interface VerdictRow {
+  schedule: string | null;
+  stepsPerEpoch: number | null;
+  cadence: string | null;
+  config: string | null;
+  lastStep: number | null;
+  verdict: string | null;
+  expectedLr: number | null;
+}
+
+/** The run and (LEFT JOIN) its project's rules row: the rule columns are null when `ruleOf` is. */
+interface AlertRow {
+  projectId: number;
+  status: string;
+  verdict: string | null;
+  ruleOf: number | null;
+  causes: string;
+  stallSeconds: number;
+  quietSeconds: number;
+  nonfiniteLoss: number;
+}
+
 const COLUMNS: Record<PointColumn, string> = { lr: '"lr"', loss: '"loss"', epoch: '"epoch"', time: '"time"' };
+
+/** Prisma keeps Json columns as JSON text in SQLite. */
+const parseJson = (v: string | null): unknown => (v === null ? null : JSON.parse(v));
+
+// Rows per multi-row INSERT. One statement per 100 rows instead of one per row halves the
+// per-row cost (binding and stepping a statement from JS costs about as much as the insert
+// itself); 100 × 8 parameters stays far below SQLite's limit of 32,766.
+const ROWS_PER_INSERT = 100;
+
+/**
+ * `INSERT ... ON CONFLICT DO NOTHING` of many rows: full chunks through one multi-row
+ * statement, the rest one row at a time. `fill` writes row i's values into `args` at `at`.
+ * Returns how many rows were inserted.
+ */
+function bulkInsert(prep: (sql: string) => Database.Statement, table: string, columns: string[]) {
+  const width = columns.length;
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES `;
+  const many = prep(`${head}${Array(ROWS_PER_INSERT).fill(tuple).join(', ')} ON CONFLICT DO NOTHING`);
+  const one = prep(`${head}${tuple} ON CONFLICT DO NOTHING`);
+  const chunkArgs: unknown[] = new Array(ROWS_PER_INSERT * width);
+  const rowArgs: unknown[] = new Array(width);
+  return (count: number, fill: (i: number, args: unknown[], at: number) => void): number => {
+    let inserted = 0;
+    let i = 0;
+    for (; i + ROWS_PER_INSERT <= count; i += ROWS_PER_INSERT) {
+      for (let j = 0; j < ROWS_PER_INSERT; j++) fill(i + j, chunkArgs, j * width);
+      inserted += many.run(chunkArgs).changes;
+    }
+    for (; i < count; i++) {
+      fill(i, rowArgs, 0);
+      inserted += one.run(rowArgs).changes;
+    }
+    return inserted;
+  };
+}
 
 export function createSqlitePointStore(db: Database.Database): PointStore {
   // The adapter turns on safe integers for the whole connection; our statements want numbers.
   const prep = (sql: string) => db.prepare(sql).safeIntegers(false);
-  const readRun = prep('SELECT "batchSeq", "lastStep", "lastLr", "lastLoss", "metricNames" FROM "Run" WHERE "id" = ?');
-  const insertPoint = prep(
-    'INSERT INTO "Point" ("runId", "step", "epoch", "lr", "lrs", "loss", "time", "batch") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  const readRun = prep('SELECT "projectId", "pointCount", "batchSeq", "lastStep", "lastLr", "lastLoss", "metricNames" FROM "Run" WHERE "id" = ?');
+  const keyByPublicId = prep(
+    `SELECT k."id", k."projectId", p."name" AS "projectName", k."salt", k."hash", k."revokedAt" IS NOT NULL AS "revoked"
+     FROM "ApiKey" k JOIN "Project" p ON p."id" = k."projectId" WHERE k."publicId" = ?`,
   );
-  const insertMetric = prep('INSERT INTO "MetricPoint" ("runId", "name", "step", "value") VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+  const readVerdictInputs = prep('SELECT "schedule", "stepsPerEpoch", "cadence", "config", "lastStep", "verdict", "expectedLr" FROM "Run" WHERE "id" = ?');
+  const writeVerdict = prep('UPDATE "Run" SET "verdict" = ?, "verdictKind" = ?, "flagged" = ?, "expectedLr" = ? WHERE "id" = ?');
+  const readAlertInputs = prep(
+    `SELECT r."projectId", r."status", r."verdict", a."projectId" AS "ruleOf", a."causes", a."stallSeconds", a."quietSeconds", a."nonfiniteLoss"
+     FROM "Run" r LEFT JOIN "AlertRule" a ON a."projectId" = r."projectId" WHERE r."id" = ?`,
+  );
+  const alertOpen = prep('SELECT 1 FROM "Alert" WHERE "openKey" = ?').pluck();
+  const insertPoints = bulkInsert(prep, 'Point', ['runId', 'step', 'epoch', 'lr', 'lrs', 'loss', 'time', 'batch']);
+  const insertMetrics = bulkInsert(prep, 'MetricPoint', ['runId', 'name', 'step', 'value']);
+  const batchOfPoint = prep('SELECT "batch" FROM "Point" WHERE "runId" = ? AND "step" = ?').pluck();
   const updateRun = prep(
     `UPDATE "Run" SET "batchSeq" = ?, "lastSeenAt" = ?, "pointCount" = "pointCount" + ?,
        "status" = CASE WHEN "status" = 'stalled' THEN 'running' ELSE "status" END,
@@ -60,28 +130,56 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
   const afterBatch = prep('SELECT "step", "epoch", "lr", "loss", "time", "batch" FROM "Point" WHERE "runId" = ? AND "batch" > ? ORDER BY "step" LIMIT ?');
   const lrPoints = prep('SELECT "step", "epoch", "lr", "loss", "time", "batch" FROM "Point" WHERE "runId" = ? ORDER BY "step"');
 
-  const log = db.transaction((runId: number, points: PointInput[], now: number): LogResult => {
+  const log = db.transaction((runId: number, points: PointInput[], now: number, admit?: (run: RunAtIngest | undefined) => void): LogResult => {
     const run = readRun.get(runId) as RunRow | undefined;
+    const metricNames = run?.metricNames ? (JSON.parse(run.metricNames) as string[]) : null;
+    admit?.(run && { projectId: run.projectId, pointCount: run.pointCount, metricNames });
     if (!run) throw new Error(`run ${runId} vanished during ingest`);
     const batch = run.batchSeq + 1;
-    let accepted = 0;
+    const accepted = insertPoints(points.length, (i, a, at) => {
+      const p = points[i];
+      a[at] = runId;
+      a[at + 1] = p.step;
+      a[at + 2] = p.epoch ?? null;
+      a[at + 3] = p.lr ?? null;
+      a[at + 4] = p.lrs ? JSON.stringify(p.lrs) : null;
+      a[at + 5] = p.loss ?? null;
+      a[at + 6] = p.time ?? null;
+      a[at + 7] = batch;
+    });
+    // Which points are new: all of them, or (a re-sent batch) those whose row carries this
+    // batch's number, since a conflicting row keeps the number of the batch that wrote it.
+    // Looked up by primary key, so a retry costs in proportion to the batch, not the run.
+    let kept = points;
+    if (accepted < points.length) {
+      const seen = new Set<number>();
+      kept = points.filter((p) => {
+        // Of two points with one step in a batch, the first is the one stored.
+        if (seen.has(p.step)) return false;
+        seen.add(p.step);
+        return batchOfPoint.get(runId, p.step) === batch;
+      });
+    }
     let top: PointInput | undefined;
-    const kept: PointInput[] = [];
-    const names = new Set<string>(run.metricNames ? (JSON.parse(run.metricNames) as string[]) : []);
+    const names = new Set<string>(metricNames ?? []);
     const namesBefore = names.size;
-    for (const p of points) {
-      const inserted = insertPoint.run(runId, p.step, p.epoch ?? null, p.lr ?? null, p.lrs ? JSON.stringify(p.lrs) : null, p.loss ?? null, p.time ?? null, batch).changes;
-      if (inserted === 0) continue;
-      accepted++;
-      kept.push(p);
+    const metricRows: [string, number, number][] = [];
+    for (const p of kept) {
       if (!top || p.step > top.step) top = p;
       if (p.metrics) {
         for (const name in p.metrics) {
-          insertMetric.run(runId, name, p.step, p.metrics[name]);
+          metricRows.push([name, p.step, p.metrics[name]]);
           names.add(name);
         }
       }
     }
+    insertMetrics(metricRows.length, (i, a, at) => {
+      const [name, step, value] = metricRows[i];
+      a[at] = runId;
+      a[at + 1] = name;
+      a[at + 2] = step;
+      a[at + 3] = value;
+    });
     for (const r of rollupRows(kept)) upsertRollup.run(runId, r.series, r.size, r.bucket, r.step, r.min, r.max, r.sum, r.count);
     const advances = top !== undefined && (run.lastStep === null || top.step > run.lastStep);
     updateRun.run(
@@ -97,12 +195,55 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
     return { accepted, duplicates: points.length - accepted, batch };
   });
 
+  // Prisma's interactive and nested-write transactions keep BEGIN open across awaits on this
+  // same connection: a statement run meanwhile would join that transaction (or read what it
+  // has not committed). Wait for them to finish; each call below then runs synchronously.
+  const idle = async () => {
+    while (db.inTransaction) await new Promise((resolve) => setImmediate(resolve));
+  };
+
   return {
-    async logPoints(runId, points, now) {
-      // Prisma's nested writes keep BEGIN open across awaits on this same connection; wait
-      // for them to finish, then the batch runs synchronously and cannot interleave.
-      while (db.inTransaction) await new Promise((resolve) => setImmediate(resolve));
-      return log.immediate(runId, points, now.getTime());
+    async logPoints(runId, points, now, admit) {
+      await idle();
+      return log.immediate(runId, points, now.getTime(), admit);
+    },
+    async apiKey(publicId) {
+      await idle();
+      const row = keyByPublicId.get(publicId) as (Omit<ApiKeyRow, 'revoked'> & { revoked: number }) | undefined;
+      return row && { ...row, revoked: row.revoked === 1 };
+    },
+    async verdictInputs(runId) {
+      await idle();
+      const row = readVerdictInputs.get(runId) as VerdictRow | undefined;
+      if (!row) return undefined;
+      return {
+        schedule: parseJson(row.schedule),
+        stepsPerEpoch: row.stepsPerEpoch,
+        cadence: parseJson(row.cadence),
+        config: parseJson(row.config),
+        lastStep: row.lastStep,
+        verdict: parseJson(row.verdict),
+        expectedLr: row.expectedLr,
+      };
+    },
+    async saveVerdict(runId, u) {
+      await idle();
+      writeVerdict.run(JSON.stringify(u.verdict), u.verdictKind, u.flagged ? 1 : 0, u.expectedLr, runId);
+    },
+    async alertInputs(runId, openKeys) {
+      await idle();
+      const row = readAlertInputs.get(runId) as AlertRow | undefined;
+      if (!row) return undefined;
+      return {
+        projectId: row.projectId,
+        status: row.status,
+        verdict: parseJson(row.verdict),
+        rules:
+          row.ruleOf === null
+            ? null
+            : { causes: parseJson(row.causes), stallSeconds: row.stallSeconds, quietSeconds: row.quietSeconds, nonfiniteLoss: row.nonfiniteLoss === 1 },
+        openKeys: openKeys.filter((k) => alertOpen.get(k) !== undefined),
+      };
     },
     async series(runId, column, range, width) {
       return bucketed('Point', COLUMNS[column], '').all(runId, range.from, range.to, range.from, width) as SeriesBucket[];

@@ -10,7 +10,10 @@ export type LiveEvent =
   /** A run's row changed (created, finished, updated, verdict, status). */
   | { type: 'run'; runId: number }
   /** An alert was raised, acknowledged or resolved. */
-  | { type: 'alert'; alertId: number; runId: number };
+  | { type: 'alert'; alertId: number; runId: number }
+  /** Events may have been lost (PostgreSQL's LISTEN connection dropped and is back): every
+   * subscriber re-reads what it shows. Only the bus itself raises it, after it listens again. */
+  | { type: 'resync' };
 
 export interface LiveBus {
   publish(event: LiveEvent): void;

@@ -8,12 +8,15 @@ import type { LiveBus } from './bus';
 
 export const JOURNAL_SIZE = 4096;
 
+/** Stands in the ring for "every run" (run ids are positive). */
+const RESYNC = -1;
+
 export interface RunChanges {
   /** This journal's id: changes are numbered within it. */
   id: string;
   /** Number of the latest change. */
   seq(): number;
-  /** Run ids changed after `seq`, each once, oldest change first, with the seq of its latest change; null when the journal no longer reaches back that far. */
+  /** Run ids changed after `seq`, each once, oldest change first, with the seq of its latest change; null when the journal no longer reaches back that far or the bus resynced since. */
   since(seq: number): { runId: number; seq: number }[] | null;
   subscribe(listener: (change: { runId: number; seq: number }) => void): () => void;
 }
@@ -34,19 +37,23 @@ export function createRunChanges(bus: LiveBus, size = JOURNAL_SIZE): RunChanges 
   const id = randomBytes(4).toString('hex');
   const ring = new Int32Array(size);
   let seq = 0;
+  /** Seq of the latest resync: no page behind it can be told exactly what changed. */
+  let resyncSeq = 0;
   const listeners = new Set<(change: { runId: number; seq: number }) => void>();
   bus.subscribe((e) => {
     // Points events are followed by a run event for the same batch; alerts change no run row.
-    if (e.type !== 'run') return;
+    if (e.type !== 'run' && e.type !== 'resync') return;
     seq++;
-    ring[seq % size] = e.runId;
-    for (const l of listeners) l({ runId: e.runId, seq });
+    // A resync is a change to every run: pages that were behind it must re-read their list.
+    ring[seq % size] = e.type === 'resync' ? RESYNC : e.runId;
+    if (e.type === 'resync') resyncSeq = seq;
+    for (const l of listeners) l({ runId: e.type === 'resync' ? RESYNC : e.runId, seq });
   });
   return {
     id,
     seq: () => seq,
     since(from) {
-      if (from > seq || from < seq - size) return null;
+      if (from > seq || from < seq - size || from < resyncSeq) return null;
       const latest = new Map<number, number>();
       for (let s = from + 1; s <= seq; s++) {
         const runId = ring[s % size];

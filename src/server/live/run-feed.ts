@@ -41,6 +41,12 @@ export async function* runFeed(db: Db, runId: number, lastEventId: string | null
   let runChanged = false;
   // Subscribe before reading, so nothing committed in between is missed.
   const unsubscribe = db.live.subscribe((e) => {
+    if (e.type === 'resync') {
+      // Notifications may have been lost: re-read both points and summary.
+      runChanged = true;
+      wake.notify();
+      return;
+    }
     if (e.runId !== runId) return;
     if (e.type === 'run') runChanged = true;
     if (e.type === 'points' || e.type === 'run') wake.notify();

@@ -1,11 +1,11 @@
 import type { Db } from '../db/open-database';
-import type { PointInput } from '../db/point-store';
+import type { PointInput, RunAtIngest } from '../db/point-store';
 import type { Principal } from '../keys/authenticate';
 import type { Alerting } from '../alerts/alerting';
 import { LIMITS } from '../api/limits';
 import { AppError } from '../errors';
 import type { RunVerdicts } from './run-verdicts';
-import { findWritableRun } from './find-writable-run';
+import { assertWritable } from './find-writable-run';
 
 export interface LogPointsResult {
   accepted: number;
@@ -20,16 +20,21 @@ export interface LogDeps {
 }
 
 export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: Principal, runId: number, points: PointInput[], now = new Date()): Promise<LogPointsResult> {
-  const run = await findWritableRun(db.prisma, principal, runId);
-  if (run.pointCount + points.length > LIMITS.pointsPerRun) {
-    throw new AppError('PAYLOAD_TOO_LARGE', `runId: run ${runId} holds ${run.pointCount} points; a run may hold at most ${LIMITS.pointsPerRun} (log every Nth step, or start a new run)`);
-  }
-  const names = new Set((run.metricNames as string[] | null) ?? []);
-  for (const p of points) for (const n in p.metrics ?? {}) names.add(n);
-  if (names.size > LIMITS.metricNamesPerRun) {
-    throw new AppError('BAD_REQUEST', `points: a run may log at most ${LIMITS.metricNamesPerRun} distinct metric names; this batch would make it ${names.size}`);
-  }
-  const { accepted, duplicates, batch } = await db.points.logPoints(runId, points, now);
+  // The checks run inside the batch's transaction (SQLite's write lock, PostgreSQL's lock on the
+  // run row), on the run as it reads there: no Prisma query (~0.45 ms each) on the per-batch
+  // path, and no other batch of the run between the check and the write.
+  const admit = (run: RunAtIngest | undefined) => {
+    assertWritable(principal, runId, run);
+    if (run.pointCount + points.length > LIMITS.pointsPerRun) {
+      throw new AppError('PAYLOAD_TOO_LARGE', `runId: run ${runId} holds ${run.pointCount} points; a run may hold at most ${LIMITS.pointsPerRun} (log every Nth step, or start a new run)`);
+    }
+    const names = new Set(run.metricNames ?? []);
+    for (const p of points) if (p.metrics) for (const n in p.metrics) names.add(n);
+    if (names.size > LIMITS.metricNamesPerRun) {
+      throw new AppError('BAD_REQUEST', `points: a run may log at most ${LIMITS.metricNamesPerRun} distinct metric names; this batch would make it ${names.size}`);
+    }
+  };
+  const { accepted, duplicates, batch } = await db.points.logPoints(runId, points, now, admit);
   if (accepted > 0) {
     db.live.publish({ type: 'points', runId, batch });
     await verdicts.afterBatch(runId, batch, points, duplicates === 0);

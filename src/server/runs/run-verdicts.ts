@@ -2,6 +2,7 @@
 // batch costs time proportional to the batch; detectors are held per run in a bounded LRU and
 // rebuilt from the store whenever this process missed a batch (another instance took it, a
 // restart, duplicates, a new schedule), so the cached state never drifts from the database.
+import { isDeepStrictEqual } from 'node:util';
 import { createDetector, type LoggedPoint } from '@/lib/detect';
 import { expectedLrAtStep } from '@/lib/expected-lr';
 import { plannedSteps } from '@/lib/planned-steps';
@@ -50,10 +51,8 @@ export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
   };
 
   const evaluate = async (runId: number, batch: number, points: PointInput[], exact: boolean): Promise<Verdict> => {
-    const run = await db.prisma.run.findUnique({
-      where: { id: runId },
-      select: { schedule: true, stepsPerEpoch: true, cadence: true, config: true, verdict: true, expectedLr: true, lastStep: true },
-    });
+    // Read through the store (a prepared statement), not Prisma: this runs after every batch.
+    const run = await db.points.verdictInputs(runId);
     if (!run) throw new Error(`run ${runId} vanished`);
     const spec = run.schedule as ScheduleSpec | null;
     let verdict: Verdict;
@@ -81,11 +80,9 @@ export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
       verdict = entry.detector.verdict();
       if (schedule.verifiable && run.lastStep !== null) expectedLr = expectedLrAtStep(schedule, run.stepsPerEpoch)?.(run.lastStep) ?? null;
     }
-    if (JSON.stringify(verdict) !== JSON.stringify(run.verdict) || expectedLr !== run.expectedLr) {
-      await db.prisma.run.update({
-        where: { id: runId },
-        data: { verdict: verdict as object, verdictKind: verdict.kind, flagged: verdict.flagged, expectedLr },
-      });
+    // Compared as JSON values, not strings: PostgreSQL's jsonb hands keys back in its own order.
+    if (expectedLr !== run.expectedLr || !isDeepStrictEqual(JSON.parse(JSON.stringify(verdict)), run.verdict)) {
+      await db.points.saveVerdict(runId, { verdict, verdictKind: verdict.kind, flagged: verdict.flagged, expectedLr });
     }
     return verdict;
   };

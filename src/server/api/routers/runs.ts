@@ -26,8 +26,9 @@ export const runsRouter = router({
     )
     .mutation(({ ctx, input }) => createRun(ctx.db, ctx.verdicts, ctx.principal, input)),
 
+  // The ingest hot path: compiled, synchronous validation (see compiledInput).
   log: ingestProcedure
-    .input(z.strictObject({ runId: input.runId, points: input.points }))
+    .input(input.compiledInput(z.strictObject({ runId: input.runId, points: input.points })))
     .mutation(({ ctx, input }) => logPoints(ctx, ctx.principal, input.runId, input.points)),
 
   update: ingestProcedure
