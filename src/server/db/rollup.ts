@@ -142,11 +142,14 @@ export function mergeParts(parts: Part[], width: number): SeriesBucket[] {
  */
 export function planSeries(width: number, rows: number): { mode: 'raw' } | { mode: 'rollup'; sizeIndex: number; width: number } {
   // Grouping 50k rows in SQL takes ~13 ms on the 2-core budget machine; a 1M-point run ~250 ms.
-  if (width < ROLLUP_SIZES[0] || rows <= 50_000) return { mode: 'raw' };
-  // The largest block ≤ width/4 keeps the rounded width within 25% of the asked one, and rows
-  // read under 16 per output bucket.
+  if (width * 1.25 < ROLLUP_SIZES[0] || rows <= 50_000) return { mode: 'raw' };
+  // The largest block whose rounded bucket width stays within 25% of the asked one: the fewer
+  // rows read per bucket, the faster (a whole 1M-step run at width 512 reads 3,906 blocks of
+  // 256, not 15,625 of 64), and min/max stay exact either way.
   let k = 0;
-  while (k + 1 < ROLLUP_SIZES.length && ROLLUP_SIZES[k + 1] <= width / 4) k++;
+  for (let j = 0; j < ROLLUP_SIZES.length && ROLLUP_SIZES[j] <= width * 1.25; j++) {
+    if (Math.ceil(width / ROLLUP_SIZES[j]) * ROLLUP_SIZES[j] <= width * 1.25) k = j;
+  }
   const size = ROLLUP_SIZES[k];
   return { mode: 'rollup', sizeIndex: k, width: Math.ceil(width / size) * size };
 }

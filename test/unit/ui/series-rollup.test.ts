@@ -64,8 +64,11 @@ describe('chart pyramid', () => {
   it('reads raw while cheap, and keeps the rounded width within 25% of the asked one', () => {
     expect(planSeries(500, 10_000)).toEqual({ mode: 'raw' });
     expect(planSeries(40, 1e6)).toEqual({ mode: 'raw' });
-    const p = planSeries(500, 1e6);
-    expect(p).toEqual({ mode: 'rollup', sizeIndex: 0, width: 512 });
+    // The largest block that keeps the width within 25%: fewer rows read for the same buckets.
+    expect(planSeries(500, 1e6)).toEqual({ mode: 'rollup', sizeIndex: 1, width: 512 });
+    expect(planSeries(600, 1e6)).toEqual({ mode: 'rollup', sizeIndex: 0, width: 640 });
+    expect(planSeries(60, 1e6)).toEqual({ mode: 'rollup', sizeIndex: 0, width: 64 });
+    expect(planSeries(70_000, 1e7)).toEqual({ mode: 'rollup', sizeIndex: 4, width: 81_920 });
     for (const w of [64, 100, 255, 256, 1000, 5000, 100_000]) {
       const q = planSeries(w, 1e7);
       if (q.mode === 'rollup') expect(q.width / w).toBeLessThanOrEqual(w < 256 ? 2 : 1.25);

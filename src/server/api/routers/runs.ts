@@ -44,6 +44,8 @@ export const runsRouter = router({
     )
     .mutation(async ({ ctx, input }) => {
       await updateRun(ctx.db, ctx.verdicts, ctx.principal, input);
+      // A corrected schedule can clear (or raise) an alert now, not at the next sweep.
+      await ctx.alerting.syncRun(input.runId);
       return { ok: true as const };
     }),
 
