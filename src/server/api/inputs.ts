@@ -110,13 +110,20 @@ function jsonDepth(v: unknown, depth = 0): number {
   return max;
 }
 
+// PostgreSQL text and jsonb cannot hold U+0000 (SQLite can): refuse it at the edge, on both, so
+// the API accepts the same inputs whatever the database.
+const NUL = '\u0000';
+export const NO_NUL = 'must not contain the NUL character (U+0000)';
+export const text = () => z.string({ error: 'must be a string' }).refine((v) => !v.includes(NUL), NO_NUL);
+
 export const config = z
   .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
   .refine((c) => jsonDepth(c) <= LIMITS.jsonDepth, `must nest at most ${LIMITS.jsonDepth} levels deep`)
-  .refine((c) => JSON.stringify(c).length <= LIMITS.configBytes, `must be at most ${LIMITS.configBytes / 1024} KiB as JSON`);
+  .refine((c) => JSON.stringify(c).length <= LIMITS.configBytes, `must be at most ${LIMITS.configBytes / 1024} KiB as JSON`)
+  .refine((c) => !JSON.stringify(c).includes('\\u0000'), NO_NUL);
 
 export const tags = z
-  .array(z.string().min(1, 'tags must not be empty').max(LIMITS.tagLength, `tags must be at most ${LIMITS.tagLength} characters`))
+  .array(text().min(1, 'tags must not be empty').max(LIMITS.tagLength, `tags must be at most ${LIMITS.tagLength} characters`))
   .max(LIMITS.tags, `at most ${LIMITS.tags} tags`);
 
 export const stepsPerEpoch = z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer');

@@ -74,6 +74,12 @@ async function openSqlite(file: string): Promise<Db> {
 
 async function openPostgres(url: string): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // PostgreSQL dropping a connection (a restart, pg_terminate_backend) is an 'error' event on
+  // its client, idle or checked out; unhandled, it would kill the process. The query in flight
+  // fails with its own error (a 5xx for that request) and the pool opens a new connection.
+  const onLostConnection = logAtMostEvery(10_000, (err: Error) => console.error(`lrscope: a PostgreSQL connection was lost (${err.message}); reconnecting`));
+  pool.on('error', onLostConnection);
+  pool.on('connect', (c) => c.on('error', onLostConnection));
   const client = await pool.connect();
   let migrated: string[];
   try {
@@ -94,5 +100,16 @@ async function openPostgres(url: string): Promise<Db> {
       await prisma.$disconnect();
       await pool.end().catch(() => {});
     },
+  };
+}
+
+/** A handler that logs at most once per interval, so a flapping database does not flood the log. */
+function logAtMostEvery(ms: number, log: (err: Error) => void): (err: Error) => void {
+  let last = 0;
+  return (err) => {
+    const now = Date.now();
+    if (now - last < ms) return;
+    last = now;
+    log(err);
   };
 }

@@ -36,6 +36,7 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
   return {
     async logPoints(runId, points, now, admit): Promise<LogResult> {
       const client = await pool.connect();
+      let failed: Error | undefined;
       try {
         await client.query('BEGIN');
         // Locks the run row: concurrent batches of one run serialise here and get distinct batch
@@ -125,10 +126,12 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
         await client.query('COMMIT');
         return { accepted: insertedSteps.size, duplicates: points.length - insertedSteps.size, batch };
       } catch (err) {
+        failed = err as Error;
         await client.query('ROLLBACK').catch(() => {});
         throw err;
       } finally {
-        client.release();
+        // A connection that failed mid-transaction may be dead: destroy it rather than pool it.
+        client.release(failed);
       }
     },
     async apiKey(publicId) {

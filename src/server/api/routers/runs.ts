@@ -15,7 +15,7 @@ export const runsRouter = router({
   create: ingestProcedure
     .input(
       z.strictObject({
-        name: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(LIMITS.runNameLength, `must be at most ${LIMITS.runNameLength} characters`),
+        name: input.text().trim().min(1, 'must not be empty').max(LIMITS.runNameLength, `must be at most ${LIMITS.runNameLength} characters`),
         project: input.projectName.optional(),
         schedule: scheduleSpec.optional(),
         stepsPerEpoch: input.stepsPerEpoch.optional(),
@@ -64,7 +64,7 @@ export const runsRouter = router({
           project: input.projectName.optional(),
           status: input.runStatus.optional(),
           flagged: z.boolean({ error: 'must be true or false' }).optional(),
-          search: z.string().max(200, 'must be at most 200 characters').optional(),
+          search: input.text().max(200, 'must be at most 200 characters').optional(),
           cursor: z.string().max(100).optional(),
           limit: z.number().int('must be an integer').min(1, 'must be ≥ 1').max(LIMITS.listLimit, `must be ≤ ${LIMITS.listLimit}`).optional(),
         })

@@ -1,0 +1,35 @@
+// Read a test server's database directly (SQLite file or PostgreSQL), bypassing the API: to
+// count rows after a crash, or look for secrets stored in the clear.
+import Database from 'better-sqlite3';
+import pg from 'pg';
+
+export async function sql<T = Record<string, unknown>>(databaseUrl: string, text: string, params: unknown[] = []): Promise<T[]> {
+  if (databaseUrl.startsWith('file:')) {
+    const db = new Database(databaseUrl.slice('file:'.length), { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare(text.replaceAll(/\$\d+/g, '?')).all(...params) as T[];
+    } finally {
+      db.close();
+    }
+  }
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  try {
+    return (await c.query(text, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+/** Every text value of every table, as one string per row (for "is this secret anywhere?"). */
+export async function dumpAllText(databaseUrl: string): Promise<string> {
+  const sqlite = databaseUrl.startsWith('file:');
+  const tables = sqlite
+    ? (await sql<{ name: string }>(databaseUrl, "SELECT name FROM sqlite_master WHERE type = 'table'")).map((t) => t.name)
+    : (await sql<{ name: string }>(databaseUrl, "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'")).map((t) => t.name);
+  const out: string[] = [];
+  for (const t of tables) {
+    for (const row of await sql(databaseUrl, `SELECT * FROM "${t}"`)) out.push(`${t}: ${JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? String(v) : Buffer.isBuffer(v) ? v.toString('latin1') : v))}`);
+  }
+  return out.join('\n');
+}
