@@ -3,6 +3,7 @@
 // of them flagged), the runs table's live feed and 20 run pages' live feeds open. Samples the
 // server process's resident set from /proc while it works.
 //   npx tsx bench/memory.ts [--runs 100] [--seconds 60]
+//   BENCH_NODE_OPTIONS=--max-old-space-size=256 npx tsx bench/memory.ts   (the server under a heap cap)
 import { readFileSync } from 'node:fs';
 import buildPages from '../test/e2e/global-setup';
 import { openFeed, startServer } from '../test/helpers/server';
@@ -24,7 +25,7 @@ function rssMb(pid: number): number {
 buildPages();
 // One project key for all 100 trainers, as a team would share it: 400 requests/s is above the
 // default per-key limit of 200, so the bench raises it.
-const server = await startServer({ args: [], env: { LRSCOPE_RATE_LIMIT_RPS: '2000' } });
+const server = await startServer({ args: [], env: { LRSCOPE_RATE_LIMIT_RPS: '2000', ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) } });
 try {
   const coqui = { name: 'StepwiseGradualLR', params: { gradual_learning_rates: [[0, 5e-4], [2000, 4e-4], [4000, 3e-4]] }, interval: 'step' };
   const cosine = { name: 'CosineAnnealingLR', params: { T_max: 50_000 }, interval: 'step', baseLr: 0.1 };
