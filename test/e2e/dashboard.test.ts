@@ -31,7 +31,8 @@ describe('dashboard', () => {
     await page.getByTestId('first-run').waitFor();
     expect(await page.locator('pre').textContent()).toContain(`export LRSCOPE_URL=${server.url}`);
     await page.getByRole('button', { name: 'Python' }).click();
-    expect(await page.locator('pre').textContent()).toContain('runs.log');
+    expect(await page.locator('pre').textContent()).toContain('lrscope.torch.watch(optimizer, scheduler)');
+    expect(await page.locator('pre').textContent()).toContain(`export LRSCOPE_URL=${server.url}`);
     await screenshot(page, 'runs-empty');
 
     const id = await createRun(server.url, server.apiKey, { name: 'first-live-run', schedule: MULTISTEP, stepsPerEpoch: 100 });

@@ -12,23 +12,19 @@ export function curlSnippet(origin: string): string {
 
 export function pythonSnippet(origin: string): string {
   return [
-    'import os, requests',
+    '# pip install ./clients/python   (from the lrscope checkout; standard library only)',
+    `# export LRSCOPE_URL=${origin} LRSCOPE_API_KEY=lrs_...`,
+    'import lrscope, lrscope.torch',
     '',
-    `URL, KEY = "${origin}/api/trpc", os.environ["LRSCOPE_API_KEY"]`,
-    'auth = {"Authorization": f"Bearer {KEY}"}',
-    'run = requests.post(f"{URL}/runs.create", headers=auth, json={',
-    '    "name": "my-first-run",',
-    '    "schedule": {"name": "StepLR", "params": {"step_size": 30, "gamma": 0.1}, "interval": "epoch", "baseLr": 0.1},',
-    '    "stepsPerEpoch": len(train_loader),',
-    '}).json()["result"]["data"]["id"]',
+    'run = lrscope.init(name="my-first-run", steps_per_epoch=len(train_loader))',
+    '# Logs the LR of every optimizer step and reads the schedule from the scheduler itself.',
+    'lrscope.torch.watch(optimizer, scheduler)',
     '',
     'for epoch in range(epochs):',
-    '    for i, batch in enumerate(train_loader):',
+    '    for batch in train_loader:',
     '        loss = train_step(batch)  # your optimizer.step()',
-    '        step = epoch * len(train_loader) + i',
-    '        if step % 10 == 0:',
-    '            requests.post(f"{URL}/runs.log", headers=auth, json={"runId": run, "points": [',
-    '                {"step": step, "epoch": epoch, "lr": optimizer.param_groups[0]["lr"], "loss": float(loss)}]})',
+    '        run.log(loss=loss)',
     '    scheduler.step()',
+    'run.finish()',
   ].join('\n');
 }
