@@ -38,6 +38,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 
 async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url });
+  c.on('error', () => {}); // terminated by a test on purpose: the query in flight reports it
   await c.connect();
   try {
     return await fn(c);
@@ -66,6 +67,7 @@ describe.runIf(onPostgres)('several instances starting at once on a new empty da
     const fresh = await createTempPostgresDatabase();
     const reference = await createTempPostgresDatabase();
     const holder = new pg.Client({ connectionString: fresh.url });
+    holder.on('error', () => {});
     const started: PromiseSettledResult<TestServer>[] = [];
     try {
       await holder.connect();
@@ -122,7 +124,7 @@ describe.runIf(onPostgres)('several instances starting at once on a new empty da
 
   it('in one process too: of five concurrent migrators one applies everything and four find nothing to do', async () => {
     const fresh = await createTempPostgresDatabase();
-    const clients = Array.from({ length: 5 }, () => new pg.Client({ connectionString: fresh.url }));
+    const clients = Array.from({ length: 5 }, () => new pg.Client({ connectionString: fresh.url }).on('error', () => {}));
     try {
       await Promise.all(clients.map((c) => c.connect()));
       const results = await Promise.all(clients.map((c) => migratePostgres(c)));
@@ -411,6 +413,9 @@ describe.runIf(onPostgres)('the PostgreSQL point store', () => {
       await c.query(`INSERT INTO "Run" ("projectId", name) SELECT 1, 'r' || g FROM generate_series(1, 21) g`);
     });
     pool = new pg.Pool({ connectionString: dbUrl, max: 2 });
+    // An idle connection PostgreSQL terminates (DROP DATABASE … WITH (FORCE) at teardown) is an
+    // 'error' on the pool; unheard, it would crash the test worker after every test passed.
+    pool.on('error', () => {});
     pool.on('connect', (client) => {
       const original = client.query.bind(client) as (...args: unknown[]) => unknown;
       (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {

@@ -13,6 +13,9 @@ export async function sql<T = Record<string, unknown>>(databaseUrl: string, text
     }
   }
   const c = new pg.Client({ connectionString: databaseUrl });
+  // Fault tests terminate this database's connections: the query in flight reports it, and the
+  // event must not crash the test worker.
+  c.on('error', () => {});
   await c.connect();
   try {
     return (await c.query(text, params)).rows as T[];
