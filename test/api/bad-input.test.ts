@@ -12,6 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, startServer } from '../helpers/server';
 import { data, mutate, query } from '../helpers/trpc-http';
 
+// CI runs one fixed seed so a green build stays green; FC_SEED=random (or a number) explores.
+// Run with FC_SEED=random locally now and then: that is how the __proto__ and 1e308 cases were found.
+const seed = process.env.FC_SEED === 'random' ? undefined : Number(process.env.FC_SEED ?? 20_261_125);
+fc.configureGlobal(seed === undefined ? {} : { seed });
+
 let server: TestServer;
 let key: string;
 let runId: number; // the fixture run every mutation targets: steps 0..99 with lr, loss, acc
@@ -503,6 +508,16 @@ describe('bodies that are not JSON objects', () => {
   });
 });
 
+describe('documented acceptance', () => {
+  it('a config key named __proto__ is dropped (the validator guards against prototype pollution); the rest is kept', async () => {
+    const r = await mutate(server.url, 'runs.create', { name: 'proto-key', config: JSON.parse('{"__proto__": {"polluted": true}, "lr": 0.1}') }, key);
+    expect(r.status).toBe(200);
+    const run = data<any>(await query(server.url, 'runs.get', { id: data<any>(r).id })).run;
+    expect(run.config).toEqual({ lr: 0.1 });
+    expect(({} as any).polluted).toBeUndefined();
+  });
+});
+
 describe('valid but unusual input is accepted and round-trips', () => {
   // Any printable Unicode (emoji with ZWJ, combining marks, RTL, CJK, astral planes), except
   // U+0000: see pending-bad-input.test.ts.
@@ -514,7 +529,8 @@ describe('valid but unusual input is accepted and round-trips', () => {
       fc.asyncProperty(
         fc.oneof(special, unicode(1, 200)).filter((s) => s.trim().length > 0 && s.trim().length <= 200),
         fc.array(fc.oneof(special, unicode(1, 100)).filter((s) => s.length > 0 && s.length <= 100), { maxLength: 5 }),
-        fc.dictionary(unicode(1, 20), fc.oneof(unicode(0, 50), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null)), { maxKeys: 5 }),
+        // "__proto__" is the one key that does not round-trip: see the test after this one.
+        fc.dictionary(unicode(1, 20).filter((k) => k !== '__proto__'), fc.oneof(unicode(0, 50), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null)), { maxKeys: 5 }),
         async (name, tags, config) => {
           const r = await mutate(server.url, 'runs.create', { name, tags, config }, key);
           count('runs.create (valid unicode)', 'accepted');
