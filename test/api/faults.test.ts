@@ -9,9 +9,8 @@ import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PG_ADMIN_URL } from '../helpers/postgres';
+import { terminateConnections } from '../helpers/postgres';
 import { type Batch, batchPoints, sleep, startClients, storedOf, verify } from '../helpers/ingest-load';
 import { sql } from '../helpers/raw-db';
 import { TEST_PROVIDER, type TestServer, startServer } from '../helpers/server';
@@ -185,26 +184,14 @@ describe.skipIf(TEST_PROVIDER !== 'sqlite')('SQLite disk full (a small tmpfs fil
 });
 
 describe.skipIf(TEST_PROVIDER !== 'postgres')('PostgreSQL connections terminated (pg_terminate_backend on the test database only)', () => {
-  async function terminateAll(database: string): Promise<number> {
-    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await admin.connect();
-    try {
-      const r = await admin.query('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
-      return r.rowCount ?? 0;
-    } finally {
-      await admin.end();
-    }
-  }
-
-  // Idle connections only: terminating connections busy with a batch crashes the server today,
-  // see pending-faults.test.ts.
+  // Idle connections only: connections busy with a batch are pending-faults.test.ts.
   it('idle connections terminated: requests reply (200, or a 5xx with a message; no socket error, no hang) and recover in the same process', async () => {
     const server = await serve();
     const pid = server.pid;
     const key = server.apiKey;
     const database = new URL(server.databaseUrl).pathname.slice(1);
     const runId = data<{ id: number }>(await mutate(server.url, 'runs.create', { name: 'pg-outage' }, key)).id;
-    await terminateAll(database);
+    await terminateConnections(database);
     const replies: { status: number; message: string }[] = [];
     for (let i = 0; i < 5; i++) {
       const res = await fetch(`${server.url}/api/trpc/runs.log`, {

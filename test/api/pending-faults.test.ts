@@ -15,10 +15,9 @@
 // connection that failed mid-transaction). STILL FAILING: some requests in flight when their
 // connections are terminated get no reply at all (the test's "requests without a reply").
 // A 5xx after the commit is not a failure: the batch is all or nothing and a retry is idempotent.
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Batch, sleep, startClients, verify } from '../helpers/ingest-load';
-import { PG_ADMIN_URL } from '../helpers/postgres';
+import { terminateConnections } from '../helpers/postgres';
 import { TEST_PROVIDER, type TestServer, startServer } from '../helpers/server';
 import { data, mutate, query } from '../helpers/trpc-http';
 
@@ -33,17 +32,6 @@ async function serve(env: Record<string, string> = {}) {
 }
 
 describe.skipIf(TEST_PROVIDER !== 'postgres')('PostgreSQL connections terminated while batches are being written', () => {
-  async function terminateAll(database: string): Promise<number> {
-    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await admin.connect();
-    try {
-      const r = await admin.query('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
-      return r.rowCount ?? 0;
-    } finally {
-      await admin.end();
-    }
-  }
-
   it('requests fail cleanly (a reply, never a hang), the app recovers without a restart, and acknowledged batches are all there', async () => {
     const server = await serve();
     const key = server.apiKey;
@@ -55,7 +43,7 @@ describe.skipIf(TEST_PROVIDER !== 'postgres')('PostgreSQL connections terminated
     await sleep(800);
     const killed: number[] = [];
     for (let i = 0; i < 3; i++) {
-      killed.push(await terminateAll(database));
+      killed.push(await terminateConnections(database));
       await sleep(300);
     }
     await sleep(500);

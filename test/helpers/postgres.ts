@@ -32,3 +32,16 @@ export async function withTempPostgresDatabase<T>(fn: (url: string) => Promise<T
     await db.drop();
   }
 }
+
+/** Terminates every connection to `database` except the caller's, the way an operator or a
+ *  failover would; returns how many it ended. */
+export async function terminateConnections(database: string): Promise<number> {
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  try {
+    const r = await admin.query('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+    return r.rowCount ?? 0;
+  } finally {
+    await admin.end();
+  }
+}
