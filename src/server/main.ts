@@ -1,11 +1,20 @@
 // `npm run dev` / `npm start`: the lrscope server.
 //   --dev        pages compiled on demand (development)
 //   --api-only   no pages: the ingest and read API only
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, DEFAULT_DATABASE_URL, loadConfig, redactUrl } from './config';
+import { databaseUnavailable, type UnavailableReason } from './db/database-unavailable';
 import { start } from './start';
 
 // A self-hosted tracker often runs on closed networks: Next.js should not try to phone home.
 process.env.NEXT_TELEMETRY_DISABLED ??= '1';
+
+const START_ADVICE: Record<UnavailableReason, string> = {
+  unreachable: ' Is the database server running, and is DATABASE_URL right?',
+  'read-only': ' lrscope needs to write to the database file and its folder (SQLite keeps a journal next to it).',
+  'io-error': ' lrscope needs to write to the database file and its folder (SQLite keeps a journal next to it), on a healthy disk.',
+  'disk-full': ' Free space on the database volume.',
+  busy: ' Another process holds a write lock on it.',
+};
 
 const args = new Set(process.argv.slice(2));
 if (args.has('--help') || args.has('-h')) {
@@ -29,6 +38,14 @@ try {
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 } catch (err) {
-  console.error(err instanceof ConfigError ? `lrscope: ${err.message}` : err);
+  console.error(startupFailure(err));
   process.exit(1);
+}
+
+function startupFailure(err: unknown): unknown {
+  if (err instanceof ConfigError) return `lrscope: ${err.message}`;
+  const down = databaseUnavailable(err);
+  if (!down) return err;
+  const where = redactUrl(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
+  return `lrscope: cannot open the database ${where}: ${down.reason} (${down.detail}).${START_ADVICE[down.reason]}`;
 }

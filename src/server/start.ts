@@ -26,6 +26,9 @@ export interface Started {
 // Next inlines its bootstrap scripts and styles; everything else comes from this origin.
 const PAGE_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
+// A no-op unless a verdict update failed, so it can run often.
+const VERDICT_RETRY_MS = 2_000;
+
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
@@ -52,9 +55,10 @@ export async function start({ config, pages, log = console.log }: StartOptions):
     settings: { publicUrl: config.publicUrl, webhookUrl: config.webhookUrl, webhookSecret: config.webhookSecret },
     sweepMs: config.stallSweepMs,
   });
+  const verdicts = createRunVerdicts(db);
   const server = await createServer({
     db,
-    verdicts: createRunVerdicts(db),
+    verdicts,
     alerting,
     rateLimiter: createRateLimiter(config.rateLimits),
     host: config.host,
@@ -64,6 +68,9 @@ export async function start({ config, pages, log = console.log }: StartOptions):
     csp: pages === 'production' ? PAGE_CSP : undefined,
   });
   alerting.start();
+  // Verdicts whose update failed after their batch committed (the database went away).
+  const retryVerdicts = setInterval(() => void verdicts.retryFailed(), VERDICT_RETRY_MS);
+  retryVerdicts.unref();
   log(`lrscope: listening on ${server.url} (${config.provider}: ${redactUrl(config.databaseUrl)})`);
   if (!isLoopback(config.host) && !config.dashboardToken) {
     log(`lrscope: WARNING: listening on ${config.host} without LRSCOPE_DASHBOARD_TOKEN: anyone who can reach this port can read every run. Set LRSCOPE_DASHBOARD_TOKEN to protect the dashboard.`);
@@ -72,6 +79,7 @@ export async function start({ config, pages, log = console.log }: StartOptions):
     db,
     server,
     stop: async () => {
+      clearInterval(retryVerdicts);
       await alerting.stop();
       await server.close();
       await db.close();

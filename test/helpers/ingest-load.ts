@@ -10,8 +10,22 @@ export interface Batch {
   from: number;
   size: number;
   lr: number;
-  /** acked: HTTP 200; rejected: another HTTP status; unknown: no reply (killed mid-request). */
-  outcome: 'acked' | 'rejected' | 'unknown';
+  /**
+   * acked: HTTP 200. rejected: a 4xx, which promises nothing was stored. failed: a 5xx, which may
+   * come after the commit (the connection died before the reply), so the batch is all or nothing
+   * and the client's retry is idempotent. unknown: no reply at all (killed mid-request).
+   */
+  outcome: 'acked' | 'rejected' | 'failed' | 'unknown';
+  /** The error message of a 5xx reply, or why there was no reply. */
+  message?: string;
+}
+
+function errorMessage(text: string): string {
+  try {
+    return JSON.parse(text).error?.message ?? text;
+  } catch {
+    return text;
+  }
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -44,12 +58,12 @@ export function startClients(server: TestServer, key: string, runIds: number[], 
           body: JSON.stringify({ runId: batch.runId, points: batchPoints(batch, rnd) }),
           signal: AbortSignal.timeout(20_000),
         });
-        await res.text();
-        // A 4xx promises nothing was stored. A 5xx may come after the commit (the connection died
-        // before the reply): the batch is then all or nothing, and the client's retry is idempotent.
-        batch.outcome = res.status === 200 ? 'acked' : res.status < 500 ? 'rejected' : 'unknown';
-      } catch {
+        const text = await res.text();
+        batch.outcome = res.status === 200 ? 'acked' : res.status < 500 ? 'rejected' : 'failed';
+        if (batch.outcome === 'failed') batch.message = errorMessage(text);
+      } catch (err) {
         batch.outcome = 'unknown';
+        batch.message = String((err as Error).cause ?? err);
         await sleep(20);
       }
     }
@@ -81,7 +95,7 @@ export async function verify(server: TestServer, runIds: number[], batches: Batc
     if (b.outcome === 'acked') expect(n, `acknowledged batch at ${b.from} (${b.size} points)`).toBe(b.size);
     else if (b.outcome === 'rejected') expect(n, `rejected batch at ${b.from}`).toBe(0);
     else {
-      expect([0, b.size], `batch at ${b.from} cut by the kill: all or nothing`).toContain(n);
+      expect([0, b.size], `batch at ${b.from} (${b.outcome}): all or nothing`).toContain(n);
       if (n) unknownPresent++;
     }
     present.set(b.runId, present.get(b.runId)! + n);

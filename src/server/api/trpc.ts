@@ -5,6 +5,7 @@ import type { Db } from '../db/open-database';
 import type { Alerting } from '../alerts/alerting';
 import type { RateLimiter } from '../http/rate-limit';
 import type { RunVerdicts } from '../runs/run-verdicts';
+import { type DatabaseUnavailable, databaseUnavailable, unavailableMessage } from '../db/database-unavailable';
 import { AppError } from '../errors';
 import { authenticate } from '../keys/authenticate';
 import { formatPath, formatZodIssues } from './zod-messages';
@@ -25,6 +26,13 @@ export class RateLimitedError extends Error {
   }
 }
 
+/** Carries the reason to the log line; the driver error itself is not logged per request. */
+export class DatabaseUnavailableError extends Error {
+  constructor(readonly unavailable: DatabaseUnavailable) {
+    super(`database ${unavailable.reason}: ${unavailable.detail}`);
+  }
+}
+
 // 2. Initialisation. Clients (curl, the Python client) get one readable message naming the
 // field and the rule (zod-messages.ts).
 const t = initTRPC.context<Context>().create({
@@ -38,12 +46,15 @@ const t = initTRPC.context<Context>().create({
   },
 });
 
-// Services throw AppError; this maps it to the HTTP status its code stands for.
+// Services throw AppError; this maps it to the HTTP status its code stands for. A database that
+// cannot serve (connection lost, read-only, disk full) is a 503 saying so, not a 500.
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    throw new TRPCError({ code: result.error.cause.code, message: result.error.cause.message, cause: result.error.cause });
-  }
+  if (result.ok) return result;
+  const { cause } = result.error;
+  if (cause instanceof AppError) throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  const down = result.error.code === 'INTERNAL_SERVER_ERROR' ? databaseUnavailable(cause ?? result.error) : null;
+  if (down) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: unavailableMessage(down), cause: new DatabaseUnavailableError(down) });
   return result;
 });
 

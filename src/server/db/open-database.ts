@@ -11,6 +11,7 @@ import { PrismaClient as SqlitePrismaClient } from '@/generated/sqlite/client';
 import type { Config, DatabaseProvider } from '../config';
 import { migratePostgres } from './migrate-postgres';
 import { migrateSqlite } from './migrate-sqlite';
+import { logAtMostEvery } from '../log-at-most-every';
 import { createLocalBus, type LiveBus } from '../live/bus';
 import { createPostgresBus } from '../live/postgres-bus';
 import type { PointStore } from './point-store';
@@ -73,11 +74,12 @@ async function openSqlite(file: string): Promise<Db> {
 }
 
 async function openPostgres(url: string): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // A database that drops packets fails a request in 10 s instead of holding it forever.
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
   // PostgreSQL dropping a connection (a restart, pg_terminate_backend) is an 'error' event on
   // its client, idle or checked out; unhandled, it would kill the process. The query in flight
   // fails with its own error (a 5xx for that request) and the pool opens a new connection.
-  const onLostConnection = logAtMostEvery(10_000, (err: Error) => console.error(`lrscope: a PostgreSQL connection was lost (${err.message}); reconnecting`));
+  const onLostConnection = logAtMostEvery(10_000, (err: Error, more) => console.error(`lrscope: a PostgreSQL connection was lost (${err.message})${more ? ` (and ${more} more)` : ''}; reconnecting`));
   pool.on('error', onLostConnection);
   pool.on('connect', (c) => c.on('error', onLostConnection));
   const client = await pool.connect();
@@ -100,16 +102,5 @@ async function openPostgres(url: string): Promise<Db> {
       await prisma.$disconnect();
       await pool.end().catch(() => {});
     },
-  };
-}
-
-/** A handler that logs at most once per interval, so a flapping database does not flood the log. */
-function logAtMostEvery(ms: number, log: (err: Error) => void): (err: Error) => void {
-  let last = 0;
-  return (err) => {
-    const now = Date.now();
-    if (now - last < ms) return;
-    last = now;
-    log(err);
   };
 }

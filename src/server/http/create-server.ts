@@ -6,7 +6,8 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Alerting } from '../alerts/alerting';
 import { LIMITS } from '../api/limits';
 import { appRouter } from '../api/root';
-import { RateLimitedError } from '../api/trpc';
+import { DatabaseUnavailableError, RateLimitedError } from '../api/trpc';
+import { logAtMostEvery } from '../log-at-most-every';
 import type { Db } from '../db/open-database';
 import type { RunVerdicts } from '../runs/run-verdicts';
 import { createDashboardAuth, INGEST_PROCEDURES, proceduresOf } from './dashboard-auth';
@@ -40,6 +41,13 @@ const BASE_HEADERS: Record<string, string> = {
   'referrer-policy': 'same-origin',
 };
 
+const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+// An outage fails every request; one line per few seconds says so without flooding the log.
+const logUnavailable = logAtMostEvery(5_000, (line: string, suppressed: number) =>
+  console.error(`lrscope: ${line}${suppressed ? ` (and ${suppressed} more failures since the last report)` : ''}`),
+);
+
 function json(res: http.ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
@@ -59,10 +67,13 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     }),
     responseMeta({ errors }) {
       const limited = errors.find((e) => e.cause instanceof RateLimitedError);
-      return limited ? { headers: { 'retry-after': String(Math.ceil((limited.cause as RateLimitedError).retryAfterSeconds)) } } : {};
+      if (limited) return { headers: { 'retry-after': String(Math.ceil((limited.cause as RateLimitedError).retryAfterSeconds)) } };
+      if (errors.some((e) => e.cause instanceof DatabaseUnavailableError)) return { headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) } };
+      return {};
     },
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`lrscope: ${path ?? '?'} failed:`, error.cause ?? error);
+      else if (error.cause instanceof DatabaseUnavailableError) logUnavailable(`${path ?? '?'}: ${error.cause.message}`);
     },
   });
 

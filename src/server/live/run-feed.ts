@@ -11,6 +11,7 @@ import type { StoredPoint } from '../db/point-store';
 import { AppError } from '../errors';
 import { getRun } from '../runs/get-run';
 import type { RunSummary } from '../runs/run-summary';
+import { retryWhileUnavailable } from './retry-while-unavailable';
 import { createWakeup } from './wakeup';
 
 /** A point as the page plots it: the stored columns plus the configured schedule's LR there. */
@@ -53,7 +54,9 @@ export async function* runFeed(db: Db, runId: number, lastEventId: string | null
   });
   try {
     const resumeFrom = lastEventId != null && /^\d+$/.test(lastEventId) ? Number(lastEventId) : null;
-    let state = await readRun(db, runId);
+    // Reads wait out a database outage (the stream stays open); the bus's resync follows it.
+    const read = <T>(fn: () => Promise<T>) => retryWhileUnavailable(fn, { signal });
+    let state = await read(() => readRun(db, runId));
     let cursor: number;
     if (resumeFrom === null) {
       cursor = state.batchSeq;
@@ -64,9 +67,9 @@ export async function* runFeed(db: Db, runId: number, lastEventId: string | null
       yield { id: cursor, event: { kind: 'run', batch: cursor, run: state.summary } };
     }
     while (!signal?.aborted) {
-      const rows = await db.points.pointsAfterBatch(runId, cursor, FEED_POINT_LIMIT + 1);
+      const rows = await read(() => db.points.pointsAfterBatch(runId, cursor, FEED_POINT_LIMIT + 1));
       if (rows.length > FEED_POINT_LIMIT) {
-        state = await readRun(db, runId);
+        state = await read(() => readRun(db, runId));
         cursor = state.batchSeq;
         runChanged = false;
         yield { id: cursor, event: { kind: 'reset', batch: cursor, run: state.summary } };
@@ -76,7 +79,7 @@ export async function* runFeed(db: Db, runId: number, lastEventId: string | null
       }
       if (runChanged) {
         runChanged = false;
-        state = await readRun(db, runId);
+        state = await read(() => readRun(db, runId));
         yield { id: cursor, event: { kind: 'run', batch: cursor, run: state.summary } };
       }
       await wake.wait(signal);

@@ -5,6 +5,7 @@ import { AppError } from '../errors';
 import { getRun } from '../runs/get-run';
 import type { RunSummary } from '../runs/run-summary';
 import { runChanges } from './run-changes';
+import { retryWhileUnavailable } from './retry-while-unavailable';
 import { createWakeup } from './wakeup';
 
 export type RunsFeedEvent =
@@ -35,7 +36,8 @@ export async function* runsFeed(db: Db, lastEventId: string | null | undefined, 
         for (const c of changes) {
           cursor = c.seq;
           try {
-            yield { id: id(c.seq), event: { kind: 'run', run: await getRun(db.prisma, c.runId) } };
+            // Waits out a database outage rather than ending the page's stream.
+            yield { id: id(c.seq), event: { kind: 'run', run: await retryWhileUnavailable(() => getRun(db.prisma, c.runId), { signal }) } };
           } catch (err) {
             if (!(err instanceof AppError)) throw err; // a run that no longer exists has nothing to show
           }

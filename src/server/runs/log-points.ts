@@ -37,8 +37,15 @@ export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: 
   const { accepted, duplicates, batch } = await db.points.logPoints(runId, points, now, admit);
   if (accepted > 0) {
     db.live.publish({ type: 'points', runId, batch });
-    await verdicts.afterBatch(runId, batch, points, duplicates === 0);
-    await alerting.syncRun(runId, { latestLossNonFinite: latestLossNonFinite(points) });
+    // The batch is committed: the reply says so even if the database goes away now. A verdict
+    // that could not be updated is retried (RunVerdicts.retryFailed), and the alert sweep
+    // reconciles alerts with verdicts.
+    try {
+      await verdicts.afterBatch(runId, batch, points, duplicates === 0);
+      await alerting.syncRun(runId, { latestLossNonFinite: latestLossNonFinite(points) });
+    } catch (err) {
+      console.error(`lrscope: run ${runId}: batch ${batch} stored, but its verdict could not be updated yet (${(err as Error).message}); retrying in the background`);
+    }
   }
   db.live.publish({ type: 'run', runId });
   return { accepted, duplicates };

@@ -27,22 +27,46 @@ export interface RunVerdicts {
   afterBatch(runId: number, batch: number, points: PointInput[], exact: boolean): Promise<Verdict>;
   /** Re-evaluates a run from the store (created, or its schedule or cadence changed). */
   refresh(runId: number): Promise<Verdict>;
+  /**
+   * Re-evaluates the runs whose last evaluation failed (the database went away after a batch
+   * committed), so no verdict stays behind its points. Returns the runs still failing.
+   */
+  retryFailed(): Promise<number[]>;
 }
 
 export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
   const entries = new Map<number, Entry>();
   const locks = new Map<number, Promise<unknown>>();
+  const failed = new Set<number>();
 
-  // Batches of one run are folded in commit order, one at a time.
+  // Batches of one run are folded in commit order, one at a time. A failed evaluation forgets the
+  // run's detector (the next one rebuilds from the store) and leaves the run to retryFailed.
   const serialised = <T>(runId: number, fn: () => Promise<T>): Promise<T> => {
     const prev = locks.get(runId) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
+    const next = prev.then(fn, fn).then(
+      (v) => {
+        failed.delete(runId);
+        return v;
+      },
+      (err: unknown) => {
+        entries.delete(runId);
+        failed.add(runId);
+        throw err;
+      },
+    );
     locks.set(runId, next);
-    void next.finally(() => {
+    const settled = () => {
       if (locks.get(runId) === next) locks.delete(runId);
-    });
+    };
+    next.then(settled, settled);
     return next;
   };
+
+  const refresh = (runId: number) =>
+    serialised(runId, () => {
+      entries.delete(runId);
+      return evaluate(runId, 0, [], false);
+    });
 
   const remember = (runId: number, entry: Entry) => {
     entries.delete(runId);
@@ -89,11 +113,11 @@ export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
 
   return {
     afterBatch: (runId, batch, points, exact) => serialised(runId, () => evaluate(runId, batch, points, exact)),
-    refresh: (runId) =>
-      serialised(runId, () => {
-        entries.delete(runId);
-        return evaluate(runId, 0, [], false);
-      }),
+    refresh,
+    async retryFailed() {
+      for (const runId of [...failed]) await refresh(runId).catch(() => {});
+      return [...failed];
+    },
   };
 }
 
