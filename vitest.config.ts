@@ -13,12 +13,10 @@ export default defineConfig({
     projects: [
       { resolve: { alias }, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], ...server } },
       // The whole API suite runs twice: on SQLite (the default) and on PostgreSQL.
-      // test/api/pending-*.test.ts hold reproductions of known server bugs (see their headers):
-      // they fail today, and move into the suite when the bug is fixed.
-      { resolve: { alias }, test: { name: 'api', include: ['test/api/**/*.test.ts'], exclude: ['test/api/pending-*.test.ts'], ...server } },
+      { resolve: { alias }, test: { name: 'api', include: ['test/api/**/*.test.ts'], ...server } },
       {
         resolve: { alias },
-        test: { name: 'api-postgres', include: ['test/api/**/*.test.ts'], exclude: ['test/api/migrations-match-schema.test.ts', 'test/api/pending-*.test.ts'], env: { LRSCOPE_TEST_DB: 'postgres' }, ...server },
+        test: { name: 'api-postgres', include: ['test/api/**/*.test.ts'], exclude: ['test/api/migrations-match-schema.test.ts'], env: { LRSCOPE_TEST_DB: 'postgres' }, ...server },
       },
       { resolve: { alias }, test: { name: 'python', include: ['test/python/**/*.test.ts'], ...server, testTimeout: 600_000 } },
       { resolve: { alias }, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/e2e/global-setup.ts'], ...server, testTimeout: 120_000, fileParallelism: false } },

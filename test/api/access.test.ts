@@ -4,6 +4,7 @@
 // headers and secrets kept out of the logs. ingest.test.ts has the single 401/403 cases.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureNextBuild } from '../helpers/next-build';
 import { dumpAllText, sql } from '../helpers/raw-db';
 import { ROOT, type TestServer, freshDatabase, startServer } from '../helpers/server';
 import { data, mutate, query } from '../helpers/trpc-http';
@@ -108,8 +109,9 @@ describe('dashboard token (LRSCOPE_DASHBOARD_TOKEN), with pages', () => {
   const token = 'correct-horse-battery-staple';
   let server: TestServer;
   beforeAll(async () => {
+    await ensureNextBuild();
     server = await serve({ args: [], env: { LRSCOPE_DASHBOARD_TOKEN: token } });
-  }, 120_000);
+  }, 600_000);
 
   it('reads and dashboard mutations are 401 without it, 200 with the Bearer token', async () => {
     for (const [path, init] of [
@@ -169,7 +171,9 @@ describe('dashboard token (LRSCOPE_DASHBOARD_TOKEN), with pages', () => {
       expect(h('x-frame-options'), path).toBe('DENY');
       expect(h('referrer-policy'), path).toMatch(/same-origin|no-referrer|strict-origin/);
       expect(h('x-powered-by'), path).toBeNull();
+      expect(h('permissions-policy'), path).toMatch(/camera=\(\).*microphone=\(\).*geolocation=\(\)/);
     }
+    expect(found['/login'].csp, 'the sign-in form loads nothing and frames nowhere').toBe("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
     for (const path of ['/', '/alerts']) {
       expect(found[path].csp, path).toMatch(/frame-ancestors 'none'/);
       expect(found[path].csp, path).toMatch(/default-src 'self'/);

@@ -1,6 +1,8 @@
 // The ingest API over real HTTP against the real server process: the contract in the
 // foundation issue, every bad input it names, and "nothing stored changes" after each.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIMITS } from '@/server/api/limits';
+import { sqlWrite } from '../helpers/raw-db';
 import { type TestServer, startServer } from '../helpers/server';
 import { data, mutate, query } from '../helpers/trpc-http';
 
@@ -182,6 +184,33 @@ describe('runs.log', () => {
     expect(tooMany.body.error!.message).toMatch(/^points: at most 10000 points per batch/);
     expect((await stored(id)).pointCount).toBe(0);
     expect(data(await mutate(server.url, 'runs.log', { runId: id, points: mk(10_000) }, key))).toEqual({ accepted: 10_000, duplicates: 0 });
+  });
+
+  it(`a run holds at most ${LIMITS.pointsPerRun.toLocaleString('en')} points: the batch that would pass it is refused whole (413), naming the limit`, async () => {
+    const id = await newRun();
+    data(await mutate(server.url, 'runs.log', { runId: id, points: [{ step: 0, lr: 0.1 }] }, key));
+    // 20M points are not logged here: the run's counter is put one short of the limit.
+    await sqlWrite(server.databaseUrl, 'UPDATE "Run" SET "pointCount" = $1 WHERE "id" = $2', [LIMITS.pointsPerRun - 1, id]);
+    const over = await mutate(server.url, 'runs.log', { runId: id, points: [{ step: 1, lr: 0.1 }, { step: 2, lr: 0.1 }] }, key);
+    expect(over.status).toBe(413);
+    expect(over.body.error!.message).toBe(`runId: run ${id} holds ${LIMITS.pointsPerRun - 1} points; a run may hold at most ${LIMITS.pointsPerRun} (log every Nth step, or start a new run)`);
+    expect((await stored(id)).lr.map((p: any) => p.value), 'nothing of the refused batch').toEqual([0.1]);
+    expect(data(await mutate(server.url, 'runs.log', { runId: id, points: [{ step: 1, lr: 0.1 }] }, key)), 'up to the limit').toEqual({ accepted: 1, duplicates: 0 });
+    expect((await mutate(server.url, 'runs.log', { runId: id, points: [{ step: 2, lr: 0.1 }] }, key)).status).toBe(413);
+  });
+
+  it(`a run logs at most ${LIMITS.metricNamesPerRun} distinct metric names, across batches`, async () => {
+    const id = await newRun();
+    const names = (from: number, n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`m${from + i}`, i]));
+    // 100 metrics per point (its own limit), 10 points: 1,000 names.
+    const points = Array.from({ length: 10 }, (_, p) => ({ step: p, lr: 0.1, metrics: names(p * 100, 100) }));
+    expect(data(await mutate(server.url, 'runs.log', { runId: id, points }, key))).toEqual({ accepted: 10, duplicates: 0 });
+    // Names it already has are fine; one more is not.
+    expect(data(await mutate(server.url, 'runs.log', { runId: id, points: [{ step: 10, metrics: { m0: 1, m999: 2 } }] }, key))).toEqual({ accepted: 1, duplicates: 0 });
+    const over = await mutate(server.url, 'runs.log', { runId: id, points: [{ step: 11, metrics: { m0: 1, brand_new: 2 } }] }, key);
+    expect(over.status).toBe(400);
+    expect(over.body.error!.message).toBe(`points: a run may log at most ${LIMITS.metricNamesPerRun} distinct metric names; this batch would make it ${LIMITS.metricNamesPerRun + 1}`);
+    expect((await stored(id)).pointCount).toBe(11);
   });
 
   // One bad point anywhere rejects the whole batch: all or nothing.

@@ -1,5 +1,5 @@
-// Read a test server's database directly (SQLite file or PostgreSQL), bypassing the API: to
-// count rows after a crash, or look for secrets stored in the clear.
+// A test server's database directly (SQLite file or PostgreSQL), bypassing the API: to count
+// rows after a crash, look for secrets stored in the clear, or put a run at a limit.
 import Database from 'better-sqlite3';
 import pg from 'pg';
 
@@ -12,6 +12,24 @@ export async function sql<T = Record<string, unknown>>(databaseUrl: string, text
       db.close();
     }
   }
+  return postgres(databaseUrl, text, params);
+}
+
+/** A write behind the server's back: to put a run at a limit without logging millions of points. */
+export async function sqlWrite(databaseUrl: string, text: string, params: unknown[] = []): Promise<void> {
+  if (databaseUrl.startsWith('file:')) {
+    const db = new Database(databaseUrl.slice('file:'.length), { fileMustExist: true, timeout: 10_000 });
+    try {
+      db.prepare(text.replaceAll(/\$\d+/g, '?')).run(...params);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  await postgres(databaseUrl, text, params);
+}
+
+async function postgres<T>(databaseUrl: string, text: string, params: unknown[]): Promise<T[]> {
   const c = new pg.Client({ connectionString: databaseUrl });
   // Fault tests terminate this database's connections: the query in flight reports it, and the
   // event must not crash the test worker.

@@ -1,15 +1,15 @@
 // Turns a parsed spec into something that gives the LR at any n, or says why it cannot.
 import type { Compiled, Evaluable } from './definition';
-import { parseNode } from './parse-schedule';
+import { type Parent, parseNode } from './parse-schedule';
 import type { Schedule, ScheduleSpec, VerifiableSchedule } from './types';
 
-function compileNode(spec: ScheduleSpec, inherited?: { baseLr: number | undefined }): Compiled {
+function compileNode(spec: ScheduleSpec, inherited?: Parent): Compiled {
   // Parsing again costs little and keeps a spec that skipped parseSchedule from compiling into nonsense.
   const node = parseNode(spec, '', inherited);
   const baseLr = inherited ? inherited.baseLr : node.spec.baseLr;
   return node.def.compile(node.values, {
     baseLr: baseLr ?? Number.NaN,
-    compileChild: (child) => compileNode(child, { baseLr }),
+    compileChild: (child) => compileNode(child, { baseLr, depth: (inherited?.depth ?? 0) + 1 }),
   });
 }
 

@@ -26,9 +26,14 @@ export interface ParsedNode {
 }
 
 /** A child's context: it inherits η0 from its parent. */
-interface Parent {
+export interface Parent {
   baseLr: number | undefined;
+  /** How many composites enclose the child. */
+  depth: number;
 }
+
+/** Composites inside composites: real configs use one or two; the bound keeps parsing off the stack's edge. */
+export const MAX_SCHEDULE_NESTING = 8;
 
 function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
@@ -66,6 +71,7 @@ export function parseNode(value: unknown, path: string, parent?: Parent): Parsed
     fail(join(path, 'baseLr'), `must be a number > 0 (the optimizer's initial LR), got ${show(baseLr)}`);
   }
   if (parent) {
+    if (parent.depth > MAX_SCHEDULE_NESTING) fail(path, `schedules may nest at most ${MAX_SCHEDULE_NESTING} levels deep (SequentialLR or ChainedScheduler inside one another)`);
     if (interval !== undefined) fail(join(path, 'interval'), 'belongs on the outer schedule: its schedulers are stepped by it');
     if (baseLr !== undefined) fail(join(path, 'baseLr'), 'belongs on the outer schedule: its schedulers share one optimizer');
   }
@@ -73,10 +79,10 @@ export function parseNode(value: unknown, path: string, parent?: Parent): Parsed
   const eta0 = parent ? parent.baseLr : (baseLr as number | undefined);
   const paramsPath = join(path, 'params');
   const { values, normalized } = readParams(def.params, rawParams, paramsPath, name, {
-    parseChild: (child, childPath) => parseNode(child, childPath, { baseLr: eta0 }).spec,
+    parseChild: (child, childPath) => parseNode(child, childPath, { baseLr: eta0, depth: (parent?.depth ?? 0) + 1 }).spec,
   });
   def.check?.(values, { path: paramsPath, baseLr: eta0 });
-  if (!parent && baseLr === undefined && def.needsBaseLr(values, { needsBaseLr: (child) => needsBaseLr(child, { baseLr: eta0 }) })) {
+  if (!parent && baseLr === undefined && def.needsBaseLr(values, { needsBaseLr: (child) => needsBaseLr(child, { baseLr: eta0, depth: 1 }) })) {
     fail(join(path, 'baseLr'), `required for ${name}: the optimizer's initial LR (η0, param group 0), which the schedule scales`);
   }
 

@@ -118,7 +118,8 @@ export const text = () => z.string({ error: 'must be a string' }).refine((v) => 
 
 export const config = z
   .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
-  .refine((c) => jsonDepth(c) <= LIMITS.jsonDepth, `must nest at most ${LIMITS.jsonDepth} levels deep`)
+  // abort: the checks after it walk the whole value, and one nested thousands deep overflows the stack.
+  .refine((c) => jsonDepth(c) <= LIMITS.jsonDepth, { error: `must nest at most ${LIMITS.jsonDepth} levels deep`, abort: true })
   .refine((c) => JSON.stringify(c).length <= LIMITS.configBytes, `must be at most ${LIMITS.configBytes / 1024} KiB as JSON`)
   .refine((c) => !JSON.stringify(c).includes('\\u0000'), NO_NUL);
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ApiKeyRow, LogResult, PointColumn, PointInput, PointStore, RunVerdictInputs, SeriesBucket, StepRange, StoredPoint } from './point-store';
-import { type Part, rollupRows } from './rollup';
+import { mergeRollupRows, type Part, rollupRows } from './rollup';
 
 const COLUMNS: Record<PointColumn, string> = { lr: '"lr"', loss: '"loss"', epoch: '"epoch"', time: '"time"' };
 
@@ -19,15 +19,30 @@ const INSERT_METRICS = `INSERT INTO "MetricPoint" ("runId","name","step","value"
   SELECT $1, u.name, u.step, u.value FROM unnest($2::text[], $3::int[], $4::float8[]) AS u(name, step, value)
   ON CONFLICT DO NOTHING`;
 
-// One statement may not touch a row twice (out-of-order points can fold one block into several
-// rows), so duplicates are merged by a GROUP BY before the upsert.
+// Rows arrive one per block (mergeRollupRows). Adding to a stored sum saturates at ±Infinity,
+// as JavaScript and SQLite do, where float8 addition would fail the whole batch with "value out
+// of range" (two finite values near 1e308); halving first cannot overflow.
+const SATURATING_SUM = `CASE WHEN "PointRollup"."sum" / 2 + excluded."sum" / 2 > 8.988465674311579e307 THEN 'Infinity'::float8
+    WHEN "PointRollup"."sum" / 2 + excluded."sum" / 2 < -8.988465674311579e307 THEN '-Infinity'::float8
+    ELSE "PointRollup"."sum" + excluded."sum" END`;
+
 const UPSERT_ROLLUPS = `INSERT INTO "PointRollup" ("runId","series","size","bucket","step","min","max","sum","count")
-  SELECT $1, u.series, u.size, u.bucket, MIN(u.step), MIN(u.min), MAX(u.max), SUM(u.sum), SUM(u.count)
+  SELECT $1, u.series, u.size, u.bucket, u.step, u.min, u.max, u.sum, u.count
   FROM unnest($2::text[], $3::int[], $4::int[], $5::int[], $6::float8[], $7::float8[], $8::float8[], $9::int[]) AS u(series, size, bucket, step, min, max, sum, count)
-  GROUP BY u.series, u.size, u.bucket
   ON CONFLICT ("runId","series","size","bucket") DO UPDATE SET "step" = LEAST("PointRollup"."step", excluded."step"),
     "min" = LEAST("PointRollup"."min", excluded."min"), "max" = GREATEST("PointRollup"."max", excluded."max"),
-    "sum" = "PointRollup"."sum" + excluded."sum", "count" = "PointRollup"."count" + excluded."count"`;
+    "sum" = ${SATURATING_SUM}, "count" = "PointRollup"."count" + excluded."count"`;
+
+// AVG of float8 fails the whole read with "value out of range" once a bucket's sum passes the
+// largest double (values near 1e308: a diverging float64 loss). Such values (and NaN, which
+// PostgreSQL orders above them) are summed as numeric, which cannot overflow; every other bucket
+// is exactly AVG, and the numeric path touches only the buckets that need it.
+const BIG = '1e290::float8';
+const mean = (c: string) => `CASE WHEN COUNT(*) FILTER (WHERE abs(${c}) > ${BIG}) = 0
+    THEN AVG(${c}) FILTER (WHERE abs(${c}) <= ${BIG})
+    ELSE (SELECT CASE WHEN abs(m) < 1e-300 THEN 0::float8 ELSE m::float8 END FROM (SELECT
+      (SUM(${c}::numeric) FILTER (WHERE abs(${c}) > ${BIG}) + COALESCE(SUM(${c}) FILTER (WHERE abs(${c}) <= ${BIG}), 0)::numeric) / COUNT(${c}) AS m) AS big)
+    END`;
 
 export function createPostgresPointStore(pool: pg.Pool): PointStore {
   const bucketed = async (sql: string, args: unknown[]) =>
@@ -94,7 +109,7 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
         for (let i = 0; i < metricNames.length; i += METRIC_CHUNK) {
           await client.query(INSERT_METRICS, [runId, metricNames.slice(i, i + METRIC_CHUNK), metricSteps.slice(i, i + METRIC_CHUNK), metricValues.slice(i, i + METRIC_CHUNK)]);
         }
-        const rollups = rollupRows(kept);
+        const rollups = mergeRollupRows(rollupRows(kept));
         if (rollups.length > 0) {
           await client.query(UPSERT_ROLLUPS, [
             runId,
@@ -175,14 +190,14 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
     async series(runId, column: PointColumn, range: StepRange, width: number) {
       const c = COLUMNS[column];
       return bucketed(
-        `SELECT MIN("step") AS step, AVG(${c}) AS value, MIN(${c}) AS min, MAX(${c}) AS max FROM "Point"
+        `SELECT MIN("step") AS step, ${mean(c)} AS value, MIN(${c}) AS min, MAX(${c}) AS max FROM "Point"
          WHERE "runId" = $1 AND "step" BETWEEN $2 AND $3 AND ${c} IS NOT NULL GROUP BY ("step" - $2) / $4 ORDER BY 1`,
         [runId, range.from, range.to, width],
       );
     },
     async metricSeries(runId, name, range, width) {
       return bucketed(
-        `SELECT MIN("step") AS step, AVG("value") AS value, MIN("value") AS min, MAX("value") AS max FROM "MetricPoint"
+        `SELECT MIN("step") AS step, ${mean('"value"')} AS value, MIN("value") AS min, MAX("value") AS max FROM "MetricPoint"
          WHERE "runId" = $1 AND "name" = $2 AND "step" BETWEEN $3 AND $4 GROUP BY ("step" - $3) / $5 ORDER BY 1`,
         [runId, name, range.from, range.to, width],
       );

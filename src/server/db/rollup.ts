@@ -154,6 +154,29 @@ export function planSeries(width: number, rows: number): { mode: 'raw' } | { mod
   return { mode: 'rollup', sizeIndex: k, width: Math.ceil(width / size) * size };
 }
 
+/**
+ * One row per block: out-of-order points fold one block into several rows, and PostgreSQL's
+ * upsert may not touch a row twice in one statement. Merged here rather than by SUM in SQL,
+ * where two finite sums near 1e308 overflow into an error instead of JavaScript's Infinity.
+ */
+export function mergeRollupRows(rows: RollupRow[]): RollupRow[] {
+  const byKey = new Map<string, RollupRow>();
+  for (const r of rows) {
+    const key = `${r.series}\u0000${r.size}\u0000${r.bucket}`;
+    const m = byKey.get(key);
+    if (!m) {
+      byKey.set(key, { ...r });
+      continue;
+    }
+    if (r.step < m.step) m.step = r.step;
+    if (r.min < m.min) m.min = r.min;
+    if (r.max > m.max) m.max = r.max;
+    m.sum += r.sum;
+    m.count += r.count;
+  }
+  return byKey.size === rows.length ? rows : [...byKey.values()];
+}
+
 /** The pyramid rows for a batch's newly stored points: lr, loss and every metric. */
 export function rollupRows(points: PointInput[]): RollupRow[] {
   const out: RollupRow[] = [];

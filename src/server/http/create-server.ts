@@ -39,6 +39,8 @@ const BASE_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'same-origin',
+  // The dashboard uses none of these; a page injected into it gets none either.
+  'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), clipboard-read=()',
 };
 
 const DATABASE_RETRY_AFTER_SECONDS = 2;

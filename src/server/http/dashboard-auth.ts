@@ -27,6 +27,9 @@ export interface DashboardAuth {
   login(req: http.IncomingMessage, res: http.ServerResponse): void;
 }
 
+// The sign-in form is one static page with inline styles and no script: nothing else may load.
+const LOGIN_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 export function createDashboardAuth(token: string | undefined): DashboardAuth {
   if (!token) return { enabled: false, allows: () => true, login: (_req, res) => void res.writeHead(302, { location: '/' }).end() };
   // The cookie holds a MAC of the token, not the token itself.
@@ -46,7 +49,7 @@ export function createDashboardAuth(token: string | undefined): DashboardAuth {
     },
     login(req, res) {
       if (req.method !== 'POST') {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(form());
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': LOGIN_CSP }).end(form());
         return;
       }
       let body = '';
@@ -57,7 +60,7 @@ export function createDashboardAuth(token: string | undefined): DashboardAuth {
       req.on('end', () => {
         const given = new URLSearchParams(body).get('token') ?? '';
         if (!equal(given, token)) {
-          res.writeHead(401, { 'content-type': 'text/html; charset=utf-8' }).end(form('That token is not right.'));
+          res.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': LOGIN_CSP }).end(form('That token is not right.'));
           return;
         }
         res.writeHead(303, { location: '/', 'set-cookie': `${COOKIE}=${session}; HttpOnly; SameSite=Lax; Path=/; Max-Age=2592000` }).end();

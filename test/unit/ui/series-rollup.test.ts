@@ -1,19 +1,14 @@
 // The chart pyramid (src/server/db/rollup.ts) gives the same buckets as bucketing every point.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { coverRange, foldSeries, mergeParts, type Part, planSeries, ROLLUP_SIZES, type RollupRow } from '@/server/db/rollup';
+import { coverRange, foldSeries, mergeParts, mergeRollupRows, type Part, planSeries, ROLLUP_SIZES, type RollupRow } from '@/server/db/rollup';
 import { downsample } from '@/lib/downsample';
 
-/** An in-memory store: rows merged like the SQL upsert, raw points for the edges. */
+/** An in-memory store: one batch's rows merged as the stores merge them, raw points for the edges. */
 function pyramid(points: { step: number; v: number }[]) {
-  const rows = new Map<string, RollupRow>();
   const out: RollupRow[] = [];
   foldSeries('lr', points.map((p) => p.step), points.map((p) => p.v), out);
-  for (const r of out) {
-    const key = `${r.size}:${r.bucket}`;
-    const old = rows.get(key);
-    rows.set(key, old ? { ...old, step: Math.min(old.step, r.step), min: Math.min(old.min, r.min), max: Math.max(old.max, r.max), sum: old.sum + r.sum, count: old.count + r.count } : r);
-  }
+  const rows = mergeRollupRows(out);
   return (from: number, to: number, sizeIndex: number): Part[] => {
     const c = coverRange(from, to, sizeIndex);
     const parts: Part[] = [];
@@ -59,6 +54,31 @@ describe('chart pyramid', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('merging leaves one row per block, equal to folding the points in step order', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 100_000 }), { minLength: 1, maxLength: 300 }), (steps) => {
+        const fold = (s: number[]) => {
+          const out: RollupRow[] = [];
+          foldSeries('lr', s, s.map((x) => x % 7), out);
+          return out;
+        };
+        const merged = mergeRollupRows(fold(steps));
+        const key = (r: RollupRow) => `${r.size}:${r.bucket}`;
+        expect(new Set(merged.map(key)).size).toBe(merged.length);
+        const sorted = fold([...steps].sort((a, b) => a - b));
+        expect(merged.sort((a, b) => a.size - b.size || a.bucket - b.bucket)).toEqual(sorted.sort((a, b) => a.size - b.size || a.bucket - b.bucket));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('sums past the largest double saturate at Infinity instead of failing', () => {
+    const out: RollupRow[] = [];
+    foldSeries('lr', [0, 64, 1], [1e308, 0, 1e308], out);
+    const merged = mergeRollupRows(out);
+    expect(merged.find((r) => r.size === 64 && r.bucket === 0)).toMatchObject({ sum: Number.POSITIVE_INFINITY, count: 2, min: 1e308, max: 1e308 });
   });
 
   it('reads raw while cheap, and keeps the rounded width within 25% of the asked one', () => {

@@ -1,6 +1,7 @@
 // parseSchedule: what a user's config may say, and the error that names the field when it is wrong.
 import { describe, expect, it } from 'vitest';
-import { parseSchedule, ScheduleSpecError } from '@/lib/schedules';
+import { compileSchedule, parseSchedule, ScheduleSpecError } from '@/lib/schedules';
+import { MAX_SCHEDULE_NESTING } from '@/lib/schedules/parse-schedule';
 
 /** The error parseSchedule throws for `value`, or a failure when it throws none. */
 function errorOf(value: unknown): ScheduleSpecError {
@@ -139,6 +140,19 @@ describe('composites', () => {
     expect(errorOf(seq([constExp[0], { name: 'ExponentialLR', params: { gamma: 'fast' } }])).path).toBe('params.schedulers[1].params.gamma');
     expect(errorOf(seq([constExp[0], { name: 'ExponentialLR', params: {} }])).message).toBe('params.schedulers[1].params.gamma: required by ExponentialLR');
     expect(errorOf(seq([constExp[0], 'ExponentialLR'])).path).toBe('params.schedulers[1]');
+  });
+
+  it(`nest at most ${MAX_SCHEDULE_NESTING} levels below the outer spec; deeper is an error, not a stack overflow`, () => {
+    const nest = (levels: number) => {
+      let spec: Record<string, unknown> = { name: 'StepLR', params: { step_size: 2 } };
+      for (let i = 0; i < levels; i++) spec = { name: 'ChainedScheduler', params: { schedulers: [spec] } };
+      return { ...spec, baseLr: 0.1 };
+    };
+    const ok = parseSchedule(nest(MAX_SCHEDULE_NESTING));
+    expect(compileSchedule(ok).verifiable).toBe(true);
+    const deep = errorOf(nest(MAX_SCHEDULE_NESTING + 1));
+    expect(deep.message).toBe(`${'params.schedulers[0].'.repeat(MAX_SCHEDULE_NESTING + 1).slice(0, -1)}: schedules may nest at most 8 levels deep (SequentialLR or ChainedScheduler inside one another)`);
+    expect(errorOf(nest(5_000)).rule).toMatch(/may nest at most 8 levels/);
   });
 
   it('keeps baseLr and interval on the outer spec', () => {
