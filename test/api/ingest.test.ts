@@ -270,7 +270,19 @@ describe('runs.log', () => {
     const id = await newRun();
     const broken = await fetch(`${server.url}/api/trpc/runs.log`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: '{"runId":' });
     expect(broken.status).toBe(400);
+    const form = await fetch(`${server.url}/api/trpc/runs.log`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x', authorization: `Bearer ${key}` }, body: JSON.stringify({ runId: id, points: [{ step: 0, lr: 0.1 }] }) });
+    expect(form.status).toBe(415);
+    expect((await form.json()).error.message).toBe('send the body as JSON with Content-Type: application/json (got "multipart/form-data; boundary=x")');
     expect((await stored(id)).pointCount).toBe(0);
+  });
+
+  it('takes JSON whatever the case of its media type and with a charset', async () => {
+    const id = await newRun();
+    for (const [i, type] of ['application/json; charset=utf-8', 'Application/JSON'].entries()) {
+      const res = await fetch(`${server.url}/api/trpc/runs.log`, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${key}` }, body: JSON.stringify({ runId: id, points: [{ step: i, lr: 0.1 }] }) });
+      expect(res.status, type).toBe(200);
+    }
+    expect((await stored(id)).pointCount).toBe(2);
   });
 });
 

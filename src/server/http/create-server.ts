@@ -50,6 +50,10 @@ const logUnavailable = logAtMostEvery(5_000, (line: string, suppressed: number) 
   console.error(`lrscope: ${line}${suppressed ? ` (and ${suppressed} more failures since the last report)` : ''}`),
 );
 
+function isJson(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0].trim().toLowerCase() === 'application/json';
+}
+
 function json(res: http.ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
@@ -86,6 +90,12 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
       const dashboardCall = proceduresOf(url).some((p) => !INGEST_PROCEDURES.has(p));
       if (dashboardCall && !auth.allows(req)) {
         return json(res, 401, { error: { message: 'this dashboard needs its token: sign in at /login, or send Authorization: Bearer <LRSCOPE_DASHBOARD_TOKEN>', data: { code: 'UNAUTHORIZED', httpStatus: 401 } } });
+      }
+      // Every procedure takes JSON. tRPC would also parse FormData and octet-streams (for file
+      // uploads) and then fail on the fields, which reads as if the JSON were wrong.
+      if (req.method === 'POST' && !isJson(req.headers['content-type'])) {
+        const got = req.headers['content-type'] ? `got "${req.headers['content-type']}"` : 'none was sent';
+        return json(res, 415, { error: { message: `send the body as JSON with Content-Type: application/json (${got})`, data: { code: 'UNSUPPORTED_MEDIA_TYPE', httpStatus: 415 } } });
       }
       return trpc(req, res);
     }
