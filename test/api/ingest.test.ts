@@ -155,6 +155,41 @@ describe('runs.log', () => {
     expect(acc.filter((p: any) => p.value === 1).map((p: any) => p.step)).toEqual(Array.from({ length: 199 }, (_, i) => i));
   });
 
+  it('metrics logged later for a stored step (an eval after its train step) are added; the first value of a metric at a step wins', async () => {
+    const id = await newRun();
+    // 60,000 steps: enough that a wide chart read uses the pyramid (the late values must be in it).
+    for (let b = 0; b < 6; b++) {
+      const train = Array.from({ length: 10_000 }, (_, i) => ({ step: b * 10_000 + i, lr: 0.1, ...(i % 1000 === 0 ? { metrics: { grad_norm: 1 } } : {}) }));
+      data(await mutate(server.url, 'runs.log', { runId: id, points: train }, key));
+    }
+    // The evals arrive afterwards, with lr repeated (ignored: the step is stored).
+    const evals = [10_000, 20_000].map((step, i) => ({ step, lr: 0.5, metrics: { val_acc: 0.8 + i / 10, grad_norm: 7 } }));
+    expect(data(await mutate(server.url, 'runs.log', { runId: id, points: evals }, key))).toEqual({ accepted: 0, duplicates: 2 });
+    const series = async (metric: string, range = {}) => data<any>(await query(server.url, 'runs.series', { runId: id, metric, maxPoints: 10_000, ...range }));
+    expect((await series('val_acc', { fromStep: 0, toStep: 9_999 })).points).toEqual([]);
+    expect((await series('val_acc', { fromStep: 9_000, toStep: 21_000 })).points.map((p: any) => [p.step, p.value])).toEqual([
+      [10_000, 0.8],
+      [20_000, 0.9],
+    ]);
+    const grad = (await series('grad_norm', { fromStep: 9_000, toStep: 21_000 })).points;
+    expect(grad.filter((p: any) => p.step % 10_000 === 0).map((p: any) => p.value), 'grad_norm at 10,000 and 20,000 keeps its first value').toEqual([1, 1]);
+    expect((await series('lr', { fromStep: 10_000, toStep: 10_000 })).points[0].value).toBe(0.1);
+    // A re-sent eval changes nothing.
+    data(await mutate(server.url, 'runs.log', { runId: id, points: [{ step: 10_000, metrics: { val_acc: 0.1 } }] }, key));
+    expect((await series('val_acc', { fromStep: 10_000, toStep: 10_000 })).points[0].value).toBe(0.8);
+    const run = data<any>(await query(server.url, 'runs.get', { id })).run;
+    expect(run).toMatchObject({ pointCount: 60_000, lastStep: 59_999 });
+    expect(run.metricNames).toContain('val_acc');
+    // The chart pyramid counted the late values: one bucket over both.
+    const wide = data<any>(await query(server.url, 'runs.series', { runId: id, metric: 'val_acc', maxPoints: 2 }));
+    expect(wide.bucket).toBeGreaterThanOrEqual(30_000);
+    expect(wide.points).toHaveLength(1);
+    expect(wide.points[0]).toMatchObject({ min: 0.8, max: 0.9 });
+    expect(wide.points[0].value).toBeCloseTo(0.85, 12);
+    const gradWide = data<any>(await query(server.url, 'runs.series', { runId: id, metric: 'grad_norm', maxPoints: 2 }));
+    expect(gradWide.points.map((p: any) => p.max), 'the ignored grad_norm of 7 is not in the pyramid').toEqual([1, 1]);
+  });
+
   it('accepts steps out of order and keeps the highest as the last step', async () => {
     const id = await newRun();
     data(await mutate(server.url, 'runs.log', { runId: id, points: [{ step: 50, lr: 0.05 }] }, key));

@@ -136,8 +136,9 @@ def _metrics(metrics: Dict[str, Any], step: int) -> Dict[str, Any]:
 
 
 def merge(into: Dict[str, Any], p: Dict[str, Any]) -> None:
-    """Merges a later record for the same step: the server keeps only the first point per step,
-    so everything logged for one step must travel together."""
+    """Merges a later record for the same step into one point: one row per step on the wire.
+    The server keeps a step's first lr and loss, and adds metrics the step does not have yet, so
+    a record that comes after its step was sent (an eval) still counts."""
     for k, v in p.items():
         if k == "metrics":
             m = into.get("metrics")

@@ -132,8 +132,9 @@ class Run:
 
         `step` counts optimizer steps from 0. Without it, the step is the optimizer step
         `lrscope.torch.watch` saw last, or else one more than the previous call's. Everything
-        logged for one step is merged into one point before it is sent (the server keeps the
-        first point per step). `loss` and metrics may be tensors or NaN/inf.
+        logged for one step is merged into one point before it is sent; metrics logged for a step
+        after it was sent (an eval) are added by the server, while its lr and loss keep their first
+        values. `loss` and metrics may be tensors or NaN/inf.
         """
         try:
             if step is None:

@@ -61,7 +61,10 @@ export function RunView({ id, focusStep }: { id: number; focusStep?: number }) {
           else if (data.kind === 'points') {
             setLive((b) => appendLive(b, data.points));
             if (liveRef.current.length + data.points.length > LIVE_REFETCH_THRESHOLD) refreshSeries();
-            // Other metrics are not pushed point by point: re-read them, at most every 2 s, when points arrive.
+          }
+          // Other metrics are not pushed point by point: re-read them, at most every 2 s, when points
+          // arrive or the run changes (a batch of metrics for steps logged earlier, such as an eval).
+          if (data.kind === 'points' || data.kind === 'run') {
             const now = Date.now();
             if (now - lastMetricRefresh.current > 2000) {
               lastMetricRefresh.current = now;

@@ -29,8 +29,10 @@ export interface StoredPoint {
 export interface LogResult {
   /** Points newly stored. */
   accepted: number;
-  /** Points whose (run, step) was already stored; left unchanged. */
+  /** Points whose (run, step) was already stored; left unchanged, except that metrics they carry for names that step does not have yet are added. */
   duplicates: number;
+  /** Metric values added to steps stored earlier (an eval logged after its train step). */
+  lateMetrics: number;
   /** The run's batch sequence number this call got. */
   batch: number;
 }
@@ -105,7 +107,7 @@ export interface RunAlertInputs {
 export interface PointStore {
   /**
    * Stores a batch in one transaction with the run's summary; all or nothing, idempotent on
-   * (run, step). `admit` sees the run inside that transaction, so the checks and the write
+   * (run, step) for points and on (run, name, step) for metric values: the first value stored wins. `admit` sees the run inside that transaction, so the checks and the write
    * cannot be split by another batch of the run.
    */
   logPoints(runId: number, points: PointInput[], now: Date, admit?: AdmitBatch): Promise<LogResult>;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ApiKeyRow, LogResult, PointColumn, PointInput, PointStore, RunVerdictInputs, SeriesBucket, StepRange, StoredPoint } from './point-store';
-import { mergeRollupRows, type Part, rollupRows } from './rollup';
+import { type MetricValue, mergeRollupRows, metricRollupRows, type Part, rollupRows } from './rollup';
 
 const COLUMNS: Record<PointColumn, string> = { lr: '"lr"', loss: '"loss"', epoch: '"epoch"', time: '"time"' };
 
@@ -18,6 +18,9 @@ const INSERT_POINTS = `INSERT INTO "Point" ("runId","step","epoch","lr","lrs","l
 const INSERT_METRICS = `INSERT INTO "MetricPoint" ("runId","name","step","value")
   SELECT $1, u.name, u.step, u.value FROM unnest($2::text[], $3::int[], $4::float8[]) AS u(name, step, value)
   ON CONFLICT DO NOTHING`;
+
+// Metrics for steps stored earlier: which of them went in (the step may have that metric already).
+const INSERT_LATE_METRICS = `${INSERT_METRICS} RETURNING "name", "step", "value"`;
 
 // Rows arrive one per block (mergeRollupRows). Adding to a stored sum saturates at ±Infinity,
 // as JavaScript and SQLite do, where float8 addition would fail the whole batch with "value out
@@ -109,7 +112,32 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
         for (let i = 0; i < metricNames.length; i += METRIC_CHUNK) {
           await client.query(INSERT_METRICS, [runId, metricNames.slice(i, i + METRIC_CHUNK), metricSteps.slice(i, i + METRIC_CHUNK), metricValues.slice(i, i + METRIC_CHUNK)]);
         }
-        const rollups = mergeRollupRows(rollupRows(kept));
+        // Metrics for steps stored earlier (an eval logged after its train step): each added unless
+        // the step has that metric already.
+        const late: MetricValue[] = [];
+        if (kept !== points) {
+          const lateNames: string[] = [];
+          const lateSteps: number[] = [];
+          const lateValues: number[] = [];
+          for (const p of points) {
+            if (!p.metrics || insertedSteps.has(p.step)) continue;
+            for (const name in p.metrics) {
+              lateNames.push(name);
+              lateSteps.push(p.step);
+              lateValues.push(p.metrics[name]);
+            }
+          }
+          for (let i = 0; i < lateNames.length; i += METRIC_CHUNK) {
+            const added = await client.query(INSERT_LATE_METRICS, [runId, lateNames.slice(i, i + METRIC_CHUNK), lateSteps.slice(i, i + METRIC_CHUNK), lateValues.slice(i, i + METRIC_CHUNK)]);
+            for (const r of added.rows) {
+              late.push({ name: r.name, step: Number(r.step), value: Number(r.value) });
+              names.add(r.name);
+            }
+          }
+        }
+        const folded = rollupRows(kept);
+        if (late.length > 0) folded.push(...metricRollupRows(late));
+        const rollups = mergeRollupRows(folded);
         if (rollups.length > 0) {
           await client.query(UPSERT_ROLLUPS, [
             runId,
@@ -139,7 +167,7 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
           ],
         );
         await client.query('COMMIT');
-        return { accepted: insertedSteps.size, duplicates: points.length - insertedSteps.size, batch };
+        return { accepted: insertedSteps.size, duplicates: points.length - insertedSteps.size, batch, lateMetrics: late.length };
       } catch (err) {
         failed = err as Error;
         await client.query('ROLLBACK').catch(() => {});

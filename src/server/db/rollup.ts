@@ -177,6 +177,20 @@ export function mergeRollupRows(rows: RollupRow[]): RollupRow[] {
   return byKey.size === rows.length ? rows : [...byKey.values()];
 }
 
+/** A metric value as stored: one row per (run, name, step). */
+export interface MetricValue {
+  name: string;
+  step: number;
+  value: number;
+}
+
+/** A metric value as stored: one row per (run, name, step). */
+export interface MetricValue {
+  name: string;
+  step: number;
+  value: number;
+}
+
 /** The pyramid rows for a batch's newly stored points: lr, loss and every metric. */
 export function rollupRows(points: PointInput[]): RollupRow[] {
   const out: RollupRow[] = [];
@@ -184,16 +198,29 @@ export function rollupRows(points: PointInput[]): RollupRow[] {
   const steps = points.map((p) => p.step);
   foldSeries('lr', steps, points.map((p) => p.lr), out);
   foldSeries('loss', steps, points.map((p) => p.loss), out);
-  const metrics = new Map<string, { steps: number[]; values: number[] }>();
-  for (const p of points) {
-    if (!p.metrics) continue;
-    for (const name in p.metrics) {
-      let m = metrics.get(name);
-      if (!m) metrics.set(name, (m = { steps: [], values: [] }));
-      m.steps.push(p.step);
-      m.values.push(p.metrics[name]);
-    }
-  }
-  for (const [name, m] of metrics) foldSeries(name, m.steps, m.values, out);
+  foldByName(out, (add) => {
+    for (const p of points) if (p.metrics) for (const name in p.metrics) add(name, p.step, p.metrics[name]);
+  });
   return out;
+}
+
+/** The pyramid rows for newly stored metric values (also those logged late, for steps stored earlier). */
+export function metricRollupRows(values: MetricValue[]): RollupRow[] {
+  const out: RollupRow[] = [];
+  foldByName(out, (add) => {
+    for (const v of values) add(v.name, v.step, v.value);
+  });
+  return out;
+}
+
+/** Folds (name, step, value) triples, as `each` yields them, into one series per name. */
+function foldByName(out: RollupRow[], each: (add: (name: string, step: number, value: number) => void) => void): void {
+  const byName = new Map<string, { steps: number[]; values: number[] }>();
+  each((name, step, value) => {
+    let m = byName.get(name);
+    if (!m) byName.set(name, (m = { steps: [], values: [] }));
+    m.steps.push(step);
+    m.values.push(value);
+  });
+  for (const [name, m] of byName) foldSeries(name, m.steps, m.values, out);
 }

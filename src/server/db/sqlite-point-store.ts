@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ApiKeyRow, LogResult, PointColumn, PointInput, PointStore, RunAtIngest, SeriesBucket, StepRange, StoredPoint } from './point-store';
-import { type Part, rollupRows } from './rollup';
+import { type MetricValue, metricRollupRows, type Part, rollupRows } from './rollup';
 
 interface RunRow {
   projectId: number;
@@ -90,6 +90,7 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
   const insertPoints = bulkInsert(prep, 'Point', ['runId', 'step', 'epoch', 'lr', 'lrs', 'loss', 'time', 'batch']);
   const insertMetrics = bulkInsert(prep, 'MetricPoint', ['runId', 'name', 'step', 'value']);
   const batchOfPoint = prep('SELECT "batch" FROM "Point" WHERE "runId" = ? AND "step" = ?').pluck();
+  const insertMetric = prep('INSERT INTO "MetricPoint" ("runId", "name", "step", "value") VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
   const updateRun = prep(
     `UPDATE "Run" SET "batchSeq" = ?, "lastSeenAt" = ?, "pointCount" = "pointCount" + ?,
        "status" = CASE WHEN "status" = 'stalled' THEN 'running' ELSE "status" END,
@@ -180,7 +181,22 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
       a[at + 2] = step;
       a[at + 3] = value;
     });
+    // Metrics for steps stored earlier (an eval logged after its train step): each added unless
+    // the step has that metric already. Row by row, to know which went in; they are few.
+    const late: MetricValue[] = [];
+    if (kept !== points) {
+      const keptSteps = new Set(kept.map((p) => p.step));
+      for (const p of points) {
+        if (!p.metrics || keptSteps.has(p.step)) continue;
+        for (const name in p.metrics) {
+          if (insertMetric.run(runId, name, p.step, p.metrics[name]).changes === 0) continue;
+          late.push({ name, step: p.step, value: p.metrics[name] });
+          names.add(name);
+        }
+      }
+    }
     for (const r of rollupRows(kept)) upsertRollup.run(runId, r.series, r.size, r.bucket, r.step, r.min, r.max, r.sum, r.count);
+    for (const r of metricRollupRows(late)) upsertRollup.run(runId, r.series, r.size, r.bucket, r.step, r.min, r.max, r.sum, r.count);
     const advances = top !== undefined && (run.lastStep === null || top.step > run.lastStep);
     updateRun.run(
       batch,
@@ -192,7 +208,7 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
       names.size !== namesBefore ? JSON.stringify([...names].sort()) : run.metricNames,
       runId,
     );
-    return { accepted, duplicates: points.length - accepted, batch };
+    return { accepted, duplicates: points.length - accepted, batch, lateMetrics: late.length };
   });
 
   // Prisma's interactive and nested-write transactions keep BEGIN open across awaits on this

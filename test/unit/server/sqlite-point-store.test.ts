@@ -55,6 +55,29 @@ describe('logPoints', () => {
     expect(await db.prisma.run.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ pointCount: 330, lastStep: 329, lastLr: 0.2 });
   });
 
+  it('adds metrics logged later for stored steps to the values and the pyramid, once, and names them on the run', async () => {
+    await db.points.logPoints(runId, range(0, 200, (s) => ({ metrics: { acc: s } })), now);
+    const late = await db.points.logPoints(runId, [{ step: 70, lr: 9, metrics: { val: 0.5, acc: -1 } }, { step: 10, metrics: { val: 0.25 } }, { step: 250, lr: 0.1, metrics: { val: 1 } }], now);
+    expect(late).toMatchObject({ accepted: 1, duplicates: 2, lateMetrics: 2 });
+    expect(await db.points.logPoints(runId, [{ step: 70, metrics: { val: 7 } }], now)).toMatchObject({ accepted: 0, duplicates: 1, lateMetrics: 0 });
+    const val = await db.points.metricSeries(runId, 'val', { from: 0, to: 1000 }, 1);
+    expect(val.map((b) => [b.step, b.value])).toEqual([
+      [10, 0.25],
+      [70, 0.5],
+      [250, 1],
+    ]);
+    expect((await db.points.metricSeries(runId, 'acc', { from: 70, to: 70 }, 1))[0].value).toBe(70);
+    expect((await db.points.lrPoints(runId)).find((p) => p.step === 70)!.lr).toBe(0.1);
+    const parts = await db.points.rollupParts(runId, 'val', coverRange(0, 300_000, 2));
+    expect(parts.reduce((n, p) => n + p.count, 0)).toBe(3);
+    expect(parts.reduce((n, p) => n + p.sum, 0)).toBe(1.75);
+    const accParts = await db.points.rollupParts(runId, 'acc', coverRange(0, 300_000, 2));
+    expect(Math.min(...accParts.map((p) => p.min)), 'the ignored acc of -1 is not counted').toBe(0);
+    const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+    expect(run.metricNames).toEqual(['acc', 'val']);
+    expect(run.pointCount).toBe(201);
+  });
+
   it('keeps the first of two points with one step in a batch', async () => {
     const r = await db.points.logPoints(runId, [...range(0, 100), { step: 5, lr: 7 }, { step: 100, lr: 0.3 }, { step: 100, lr: 8 }], now);
     expect(r).toMatchObject({ accepted: 101, duplicates: 2 });
