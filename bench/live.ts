@@ -2,7 +2,7 @@
 // runs.log and times until the new step is drawn in its chart (same clock, measured in the
 // browser). Budget (DESIGN.md): p95 ≤ 500 ms.
 //   npx tsx bench/live.ts [--posts 60] [--batch 100]
-import buildPages from '../test/e2e/global-setup';
+import { ensureNextBuild } from '../test/helpers/next-build';
 import { launchBrowser } from '../test/e2e/browser';
 import { COQUI_SCHEDULE, coquiPoints, createRun, logPoints } from '../test/e2e/seed';
 import { startServer } from '../test/helpers/server';
@@ -14,7 +14,7 @@ const arg = (name: string, fallback: number) => {
 const POSTS = arg('posts', 60);
 const BATCH = arg('batch', 100);
 
-buildPages();
+await ensureNextBuild();
 const server = await startServer({ args: [] });
 const browser = await launchBrowser();
 try {

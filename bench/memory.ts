@@ -5,7 +5,7 @@
 //   npx tsx bench/memory.ts [--runs 100] [--seconds 60]
 //   BENCH_NODE_OPTIONS=--max-old-space-size=256 npx tsx bench/memory.ts   (the server under a heap cap)
 import { readFileSync } from 'node:fs';
-import buildPages from '../test/e2e/global-setup';
+import { ensureNextBuild } from '../test/helpers/next-build';
 import { openFeed, startServer } from '../test/helpers/server';
 import { data, mutate, query } from '../test/helpers/trpc-http';
 
@@ -22,7 +22,7 @@ function rssMb(pid: number): number {
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
-buildPages();
+await ensureNextBuild();
 // One project key for all 100 trainers, as a team would share it: 400 requests/s is above the
 // default per-key limit of 200, so the bench raises it.
 const server = await startServer({ args: [], env: { LRSCOPE_RATE_LIMIT_RPS: '2000', ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) } });

@@ -1,7 +1,7 @@
 // Runs page first load with 1,000 runs: navigation start → the table's rows on screen, in
 // headless Chromium against the production server. Budget (DESIGN.md): ≤ 1 s.
 //   npx tsx bench/runs-page.ts [--runs 1000] [--loads 7]
-import buildPages from '../test/e2e/global-setup';
+import { ensureNextBuild } from '../test/helpers/next-build';
 import { launchBrowser } from '../test/e2e/browser';
 import { COQUI_SCHEDULE, coquiPoints, createRun, logPoints, MULTISTEP, multistepPoints } from '../test/e2e/seed';
 import { startServer } from '../test/helpers/server';
@@ -13,7 +13,7 @@ const arg = (name: string, fallback: number) => {
 const RUNS = arg('runs', 1000);
 const LOADS = arg('loads', 7);
 
-buildPages();
+await ensureNextBuild();
 // Seeding 1,000 runs quickly is not what the per-key rate limit is for.
 const server = await startServer({ args: [], env: { LRSCOPE_RATE_LIMIT_RPS: '100000', LRSCOPE_RATE_LIMIT_POINTS: '100000000' } });
 const browser = await launchBrowser();

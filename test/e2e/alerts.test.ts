@@ -3,10 +3,10 @@
 // alert arriving live with its delivery state, the nav badge, and acknowledging it.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../helpers/server';
+import type { TestServer } from '../helpers/server';
 import { query } from '../helpers/trpc-http';
 import { type Receiver, signatureValid, startReceiver } from '../helpers/webhook-receiver';
-import { launchBrowser, screenshot } from './browser';
+import { closePages, openPages, screenshot } from './browser';
 import { COQUI_SCHEDULE, coquiPoints, createRun, logPoints } from './seed';
 
 let server: TestServer;
@@ -20,14 +20,11 @@ const errors: string[] = [];
 beforeAll(async () => {
   [hook, gone, fallback] = await Promise.all([startReceiver(), startReceiver(), startReceiver()]);
   // LRSCOPE_WEBHOOK_URL: the zero-config channel every project sends to, shown read-only.
-  [server, browser] = await Promise.all([startServer({ args: [], env: { LRSCOPE_WEBHOOK_URL: fallback.url, LRSCOPE_WEBHOOK_SECRET: 'fallback-secret' } }), launchBrowser()]);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (e) => errors.push(e.message));
+  ({ server, browser, page } = await openPages(errors, { LRSCOPE_WEBHOOK_URL: fallback.url, LRSCOPE_WEBHOOK_SECRET: 'fallback-secret' }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await closePages({ server, browser });
   await hook?.close();
   await gone?.close();
   await fallback?.close();

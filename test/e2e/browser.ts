@@ -3,7 +3,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { ROOT } from '../helpers/server';
+import { ROOT, startServer, type TestServer } from '../helpers/server';
 
 export const ARTIFACTS = path.join(ROOT, 'test/artifacts');
 /** Screenshots the README shows: taken from the real app by these tests, committed. */
@@ -25,4 +25,23 @@ export async function screenshot(page: Page, name: string, opts: { readme?: bool
     copyFileSync(file, path.join(README_SHOTS, `${name}.png`));
   }
   return file;
+}
+
+export interface Pages {
+  server: TestServer;
+  browser: Browser;
+  page: Page;
+}
+
+/** A server with pages and a 1280×900 browser page on it; uncaught page errors go to `errors`. */
+export async function openPages(errors: string[], env: Record<string, string> = {}): Promise<Pages> {
+  const [server, browser] = await Promise.all([startServer({ args: [], env }), launchBrowser()]);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { server, browser, page };
+}
+
+export async function closePages(pages: Partial<Pages>): Promise<void> {
+  await pages.browser?.close();
+  await pages.server?.stop();
 }

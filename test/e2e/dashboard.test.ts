@@ -3,8 +3,8 @@
 // verdict in words, and the compare page with three runs. Screenshots go to test/artifacts/.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../helpers/server';
-import { launchBrowser, screenshot } from './browser';
+import type { TestServer } from '../helpers/server';
+import { closePages, openPages, screenshot } from './browser';
 import { COQUI_SCHEDULE, coquiPoints, createRun, logPoints, MULTISTEP, multistepPoints } from './seed';
 
 let server: TestServer;
@@ -13,15 +13,10 @@ let page: Page;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ args: [] }), launchBrowser()]);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (e) => errors.push(e.message));
+  ({ server, browser, page } = await openPages(errors));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closePages({ server, browser }));
 
 const text = (testId: string) => page.getByTestId(testId).first().textContent();
 

@@ -1,7 +1,7 @@
 // The live feeds over SSE, read raw: a run page that reconnects with its last event id gets
 // exactly the points it missed (no gap, no duplicate); the runs feed resumes from its journal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../helpers/server';
+import { openFeed, type SseEvent, startServer, type TestServer } from '../helpers/server';
 import { data, mutate } from '../helpers/trpc-http';
 import { COQUI_SCHEDULE, createRun, logPoints } from './seed';
 
@@ -13,39 +13,15 @@ afterAll(async () => {
   await server?.stop();
 });
 
-interface SseEvent {
-  id?: string;
-  data: any;
-}
-
-/** Opens an SSE subscription and collects tracked events until `until` says stop. */
+/** Opens an SSE subscription, as a page does, and returns its tracked events once `until` holds. */
 async function collect(procedure: string, input: unknown, until: (events: SseEvent[]) => boolean, timeoutMs = 10_000): Promise<SseEvent[]> {
-  const ctrl = new AbortController();
-  const timer = setTimeout(() => ctrl.abort(), timeoutMs);
-  const res = await fetch(`${server.url}/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(input))}`, { signal: ctrl.signal, headers: { accept: 'text/event-stream' } });
-  const events: SseEvent[] = [];
-  const decoder = new TextDecoder();
-  let buffer = '';
+  const feed = openFeed(server.url, procedure, input);
   try {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const fields = Object.fromEntries(block.split('\n').filter((l) => l && !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
-        if (fields.event || fields.data === undefined) continue; // connected / ping / return
-        events.push({ id: fields.id, data: JSON.parse(fields.data) });
-      }
-      if (until(events)) break;
-    }
-  } catch (err) {
-    if (!ctrl.signal.aborted) throw err;
+    await feed.wait(`${procedure} events`, until, timeoutMs);
+    return [...feed.events];
   } finally {
-    clearTimeout(timer);
-    ctrl.abort();
+    await feed.close();
   }
-  return events;
 }
 
 const steps = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => ({ step: from + i, lr: 5e-4 }));

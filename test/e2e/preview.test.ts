@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, startServer, type TestServer } from '../helpers/server';
-import { launchBrowser, screenshot } from './browser';
+import { ROOT, type TestServer } from '../helpers/server';
+import { closePages, openPages, screenshot } from './browser';
 
 let server: TestServer;
 let browser: Browser;
@@ -15,15 +15,10 @@ let page: Page;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer({ args: [] }), launchBrowser()]);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (e) => errors.push(e.message));
+  ({ server, browser, page } = await openPages(errors));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closePages({ server, browser }));
 
 const text = async (testId: string) => (await page.getByTestId(testId).first().textContent()) ?? '';
 const COQUI = 'Coqui XTTS StepwiseGradualLR (the founding story)';
