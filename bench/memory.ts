@@ -3,7 +3,8 @@
 // of them flagged), the runs table's live feed and 20 run pages' live feeds open. Samples the
 // server process's resident set from /proc while it works.
 //   npx tsx bench/memory.ts [--runs 100] [--seconds 60]
-//   BENCH_NODE_OPTIONS=--max-old-space-size=256 npx tsx bench/memory.ts   (the server under a heap cap)
+//   LRSCOPE_HEAP_MB=512 npx tsx bench/memory.ts   (another heap cap than npm start's default)
+// The server runs with the node flags of `npm start` (package.json), as every test server does.
 import { readFileSync } from 'node:fs';
 import { ensureNextBuild } from '../test/helpers/next-build';
 import { openFeed, startServer } from '../test/helpers/server';
@@ -25,7 +26,7 @@ function rssMb(pid: number): number {
 await ensureNextBuild();
 // One project key for all 100 trainers, as a team would share it: 400 requests/s is above the
 // default per-key limit of 200, so the bench raises it.
-const server = await startServer({ args: [], env: { LRSCOPE_RATE_LIMIT_RPS: '2000', ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}) } });
+const server = await startServer({ args: [], env: { LRSCOPE_RATE_LIMIT_RPS: '2000' } });
 try {
   const coqui = { name: 'StepwiseGradualLR', params: { gradual_learning_rates: [[0, 5e-4], [2000, 4e-4], [4000, 3e-4]] }, interval: 'step' };
   const cosine = { name: 'CosineAnnealingLR', params: { T_max: 50_000 }, interval: 'step', baseLr: 0.1 };

@@ -1,7 +1,7 @@
 // Starts the real lrscope server (src/server/main.ts) as a child process on a free port, API
 // only, with its own SQLite file unless a databaseUrl is given.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createTempPostgresDatabase } from './postgres';
@@ -44,8 +44,19 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
   return { url: tempDatabaseUrl(), drop: async () => {} };
 }
 
+/**
+ * The node flags `npm start` runs the server with (package.json), so tests and benchmarks run the
+ * server users run: the heap caps that keep it within its memory budget included.
+ */
+export function startFlags(env: Record<string, string | undefined> = process.env): string[] {
+  const start: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start;
+  const m = /\bnode (.*) --import tsx src\/server\/main\.ts/.exec(start);
+  if (!m) throw new Error(`package.json scripts.start is not "... node <flags> --import tsx src/server/main.ts": ${start}`);
+  return m[1].split(/\s+/).map((f) => f.replace(/\$\{(\w+):-([^}]*)\}/g, (_all, name: string, fallback: string) => env[name] || fallback));
+}
+
 function spawnServer(databaseUrl: string, port: number, opts: ServerOptions) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', ...(opts.args ?? ['--api-only'])], {
+  const child = spawn(process.execPath, [...startFlags({ ...process.env, ...opts.env }), '--import', 'tsx', 'src/server/main.ts', ...(opts.args ?? ['--api-only'])], {
     cwd: ROOT,
     env: { ...process.env, ...opts.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],

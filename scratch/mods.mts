@@ -1,0 +1,15 @@
+const rss = () => (process.memoryUsage().rss / 1048576).toFixed(0);
+const heap = () => (process.memoryUsage().heapUsed / 1048576).toFixed(0);
+console.log('start', rss(), heap());
+await import('better-sqlite3'); console.log('better-sqlite3', rss(), heap());
+await import('pg'); console.log('pg', rss(), heap());
+await import('@prisma/adapter-better-sqlite3'); console.log('adapter sqlite', rss(), heap());
+await import('@prisma/adapter-pg'); console.log('adapter pg', rss(), heap());
+const s = await import('../src/generated/sqlite/client'); console.log('sqlite client', rss(), heap());
+const p = await import('../src/generated/postgres/client'); console.log('pg client', rss(), heap());
+const { openDatabase } = await import('../src/server/db/open-database'); console.log('open-database', rss(), heap());
+const db = await openDatabase({ provider: 'sqlite', databaseUrl: 'file:/tmp/lrs-mem/x.db', sqlitePath: '/tmp/lrs-mem/x.db' }); console.log('opened', rss(), heap());
+await db.prisma.run.findMany({ take: 1 }); console.log('first query', rss(), heap());
+await import('../src/server/api/root'); console.log('router', rss(), heap());
+await import('../src/lib/schedules'); console.log('schedules', rss(), heap());
+(globalThis as any).gc?.(); console.log('gc', rss(), heap());
