@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createTempPostgresDatabase, PG_ADMIN_URL, terminateConnections } from '../helpers/postgres';
 import { startTcpProxy } from '../helpers/tcp-proxy';
 import { type Batch, batchPoints, sleep, startClients, storedOf, verify } from '../helpers/ingest-load';
-import { sql } from '../helpers/raw-db';
+import { sql, sqlWrite } from '../helpers/raw-db';
 import { openFeed, TEST_PROVIDER, type TestServer, startServer } from '../helpers/server';
 import { data, mutate, query } from '../helpers/trpc-http';
 
@@ -59,6 +59,24 @@ describe('kill -9 while several clients post', () => {
     await verify(server, runIds, batches);
     console.log(`kill -9 (${TEST_PROVIDER}): ${batches.length} batches, ${batches.reduce((s, b) => s + b.size, 0)} points; ${summary.join('; ')}`);
   }, 120_000);
+});
+
+describe('an internal error (a table renamed behind the server\'s back)', () => {
+  it('is a 500 whose message is a reference to the log line with the details, not the driver internals; the server stays up', async () => {
+    const server = await serve();
+    await sqlWrite(server.databaseUrl, 'ALTER TABLE "AlertRule" RENAME TO "AlertRuleMoved"');
+    const res = await fetch(`${server.url}/api/trpc/alerts.rules?input=${encodeURIComponent(JSON.stringify({ project: 'default' }))}`);
+    const body = await res.json();
+    expect(res.status).toBe(500);
+    const m = /^internal error ([0-9a-f]{8}): the server's log has the details$/.exec(body.error.message);
+    expect(m, body.error.message).not.toBeNull();
+    expect(JSON.stringify(body)).not.toMatch(/AlertRule|prisma|invocation|sqlite|postgres|\.ts:/i);
+    const deadline = Date.now() + 5_000;
+    while (!server.output().includes(m![1]) && Date.now() < deadline) await sleep(50);
+    const logged = server.output().slice(server.output().indexOf(m![1]));
+    expect(logged, 'the log line carries the reference and the cause').toMatch(/AlertRule/);
+    expect((await query(server.url, 'runs.list', {})).status, 'still serving').toBe(200);
+  });
 });
 
 describe.skipIf(TEST_PROVIDER !== 'sqlite')('SQLite database made read-only (chattr +i: root ignores chmod)', () => {

@@ -1,4 +1,5 @@
 // tRPC in three parts: the context, the initialisation (error formatting), the procedures.
+import { randomBytes } from 'node:crypto';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Db } from '../db/open-database';
@@ -26,6 +27,15 @@ export class RateLimitedError extends Error {
   }
 }
 
+const references = new WeakMap<Error, string>();
+
+/** A short id tying an internal error's reply to its log line. */
+export function errorReference(error: Error): string {
+  let ref = references.get(error);
+  if (!ref) references.set(error, (ref = randomBytes(4).toString('hex')));
+  return ref;
+}
+
 /** Carries the reason to the log line; the driver error itself is not logged per request. */
 export class DatabaseUnavailableError extends Error {
   constructor(readonly unavailable: DatabaseUnavailable) {
@@ -38,9 +48,12 @@ export class DatabaseUnavailableError extends Error {
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const zod = error.cause instanceof ZodError ? error.cause : null;
+    // A bug's message names files, queries and driver internals: the reply gets a reference to
+    // the log line that has them (create-server.ts logs it), not the internals themselves.
+    const message = zod ? formatZodIssues(zod.issues) : error.code === 'INTERNAL_SERVER_ERROR' ? `internal error ${errorReference(error)}: the server's log has the details` : shape.message;
     return {
       ...shape,
-      message: zod ? formatZodIssues(zod.issues) : shape.message,
+      message,
       data: { ...shape.data, stack: undefined, issues: zod ? zod.issues.map((i) => ({ path: formatPath(i.path), message: i.message })) : undefined },
     };
   },

@@ -6,7 +6,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import type { Alerting } from '../alerts/alerting';
 import { LIMITS } from '../api/limits';
 import { appRouter } from '../api/root';
-import { DatabaseUnavailableError, RateLimitedError } from '../api/trpc';
+import { DatabaseUnavailableError, errorReference, RateLimitedError } from '../api/trpc';
 import { logAtMostEvery } from '../log-at-most-every';
 import type { Db } from '../db/open-database';
 import type { RunVerdicts } from '../runs/run-verdicts';
@@ -78,7 +78,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
       return {};
     },
     onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`lrscope: ${path ?? '?'} failed:`, error.cause ?? error);
+      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`lrscope: ${path ?? '?'} failed (internal error ${errorReference(error)}):`, error.cause ?? error);
       else if (error.cause instanceof DatabaseUnavailableError) logUnavailable(`${path ?? '?'}: ${error.cause.message}`);
     },
   });

@@ -37,7 +37,7 @@ export function createDashboardAuth(token: string | undefined): DashboardAuth {
   const form = (error = '') =>
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>lrscope — sign in</title><meta name="viewport" content="width=device-width"></head>` +
     `<body style="font-family:system-ui;max-width:22rem;margin:5rem auto"><h1>lrscope</h1>` +
-    `<form method="post" action="/login"><label for="token">Dashboard token</label><br><input id="token" name="token" type="password" autofocus required style="width:100%;padding:.4rem">` +
+    `<form method="post" action="/login"><label for="token">Dashboard token</label><br><input id="token" name="token" type="password" autocomplete="current-password" autofocus required style="width:100%;padding:.4rem">` +
     `${error ? `<p role="alert" style="color:#b00020">${error}</p>` : ''}<p><button type="submit">Sign in</button></p></form></body></html>`;
   return {
     enabled: true,

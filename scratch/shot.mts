@@ -1,0 +1,13 @@
+import { launchBrowser } from '../test/e2e/browser';
+import { startServer } from '../test/helpers/server';
+const s = await startServer({ args: [], env: { LRSCOPE_DASHBOARD_TOKEN: 'correct-horse-battery' } });
+const b = await launchBrowser();
+const p = await b.newPage({ viewport: { width: 800, height: 500 } });
+const errors: string[] = [];
+p.on('console', (m) => errors.push(m.text()));
+await p.goto(`${s.url}/`);
+await p.fill('#token', 'nope');
+await p.click('button');
+await p.screenshot({ path: '/tmp/login.png' });
+console.log(errors);
+await b.close(); await s.stop();
