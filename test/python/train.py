@@ -53,7 +53,7 @@ def emit(**kw):
 
 
 def train(name, lr, make_scheduler, epochs, steps_per_epoch, per, run_options=None, sleep=0.0, plateau=False, announce=False):
-    """Trains a small regression model; steps the scheduler per "epoch" or per "step"."""
+    """Trains a small regression model; steps the scheduler per "epoch", per "step", or "never"."""
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(6, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1))
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
@@ -75,7 +75,7 @@ def train(name, lr, make_scheduler, epochs, steps_per_epoch, per, run_options=No
             run.log(loss=loss)  # joins the point watch() logged for this optimizer step
             steps += 1
             if per == "step":
-                scheduler.step()
+                scheduler.step(float(loss)) if plateau else scheduler.step()
             if sleep:
                 time.sleep(sleep)
         if per == "epoch":
@@ -123,6 +123,11 @@ def main(case):
         ]
         for name, make, per in cases:
             train(name, 0.1, make, 10, 10, per, plateau=name == "ReduceLROnPlateau")
+    elif case == "plateau-misuse":
+        # ReduceLROnPlateau stepped with the training loss after every batch, and never stepped at all.
+        plateau = lambda o: sched.ReduceLROnPlateau(o, factor=0.5, patience=3)
+        train("plateau-per-batch", 0.1, plateau, 10, 20, "step", plateau=True)
+        train("plateau-never-stepped", 0.1, plateau, 10, 20, "never", plateau=True)
     else:
         sys.exit("unknown case %r" % case)
 

@@ -57,6 +57,20 @@ describe('lrscope.torch.watch against the real server', () => {
       expect(run.pointCount, out.case).toBe(100);
       expect({ case: out.case, flagged: run.verdict.flagged, causes: run.verdict.causes }).toEqual({ case: out.case, flagged: false, causes: [] });
       expect(run.verdict.kind, `${out.case}: ${run.verdict.message}`).toBe(unverifiable.has(out.case) ? 'unverifiable' : 'ok');
+      if (out.case === 'ReduceLROnPlateau') expect(run.verdict.warnings, 'stepped once per epoch with a metric, as meant').toEqual([]);
     }
+  });
+
+  it('warns (never flags) about ReduceLROnPlateau stepped after every batch, or never stepped', async () => {
+    const [perBatch, never] = await train('plateau-misuse', env);
+    const a = await getRun(perBatch.runId);
+    expect(a.schedule).toMatchObject({ name: 'ReduceLROnPlateau', params: { factor: 0.5, patience: 3 } });
+    expect(a.cadence).toMatchObject({ optimizerSteps: 200, medianGap: 1 });
+    expect(a.verdict).toMatchObject({ kind: 'unverifiable', flagged: false, causes: [] });
+    expect(a.verdict.warnings).toEqual([expect.stringMatching(/^ReduceLROnPlateau is stepped after every optimizer step, not once per evaluation: patience=3 counts those calls/)]);
+    const b = await getRun(never.runId);
+    expect(b.cadence).toMatchObject({ schedulerSteps: 0 });
+    expect(b.verdict).toMatchObject({ kind: 'unverifiable', flagged: false, causes: [] });
+    expect(b.verdict.warnings).toEqual([expect.stringMatching(/^ReduceLROnPlateau has not been stepped in \d+ optimizer steps \(\d+ epochs\)/)]);
   });
 });
