@@ -49,6 +49,8 @@ export interface ObservedCadence {
   medianGap?: number;
   /** True when scheduler.step() ran before optimizer.step() in the same iteration. */
   beforeOptimizerStep?: boolean;
+  /** The point metric that carries each value passed to scheduler.step(metric) (ReduceLROnPlateau): "scheduler_metric". */
+  metric?: string;
 }
 
 export function noScheduleVerdict(): Verdict {

@@ -361,3 +361,44 @@ async function cli(...args: string[]): Promise<string> {
   if (r.status !== 0) throw new Error(r.stderr);
   return r.stdout.trim();
 }
+
+describe('ReduceLROnPlateau, replayed on the values its scheduler.step(metric) calls were given', () => {
+  const plateau = { name: 'ReduceLROnPlateau', params: { factor: 0.5, patience: 1 } };
+  const cadence = { optimizerSteps: 60, schedulerSteps: 6, medianGap: 10, metric: 'scheduler_metric' };
+  const epochs = (lrAt: (step: number) => number) => Array.from({ length: 60 }, (_, step) => ({ step, lr: lrAt(step) }));
+  // One value per epoch, after its last step; no improvement after the first: a reduction after step 29.
+  const given = [9, 19, 29, 39, 49].map((step) => ({ step, metrics: { scheduler_metric: 1 } }));
+  // The way lrscope.torch.watch describes a run: the schedule at creation, the cadence as observed.
+  const plateauRun = async (name: string) => {
+    const id = data<{ id: number }>(await mutate(server.url, 'runs.create', { name, schedule: plateau, stepsPerEpoch: 10 }, key)).id;
+    data(await mutate(server.url, 'runs.update', { runId: id, cadence }, key));
+    return id;
+  };
+
+  it('flags a reduction that did not take effect, also when the values arrive after their steps', async () => {
+    const id = await plateauRun('plateau-stuck');
+    data(await mutate(server.url, 'runs.log', { runId: id, points: epochs(() => 0.1) }, key));
+    expect(data<any>(await query(server.url, 'runs.get', { id })).run.verdict.message).toBe('ReduceLROnPlateau: scheduler.step(metric) has not been called yet, so there is nothing to replay.');
+    // The values come later, for stored steps (a batch of metrics only).
+    expect(data(await mutate(server.url, 'runs.log', { runId: id, points: given }, key))).toEqual({ accepted: 0, duplicates: 5 });
+    const run = data<any>(await query(server.url, 'runs.get', { id })).run;
+    expect(run.verdict).toMatchObject({ kind: 'flagged', flagged: true, causes: ['stuck'], firstBadStep: 30, expected: 0.05, actual: 0.1 });
+  });
+
+  it('finds nothing wrong when the LR follows, with the values sent along with the points', async () => {
+    const id = await plateauRun('plateau-ok');
+    const points = epochs((step) => (step >= 50 ? 0.025 : step >= 30 ? 0.05 : 0.1)).map((p) => ({ ...p, ...(given.find((g) => g.step === p.step) ?? {}) }));
+    data(await mutate(server.url, 'runs.log', { runId: id, points }, key));
+    const run = data<any>(await query(server.url, 'runs.get', { id })).run;
+    expect(run.verdict).toMatchObject({ kind: 'ok', flagged: false });
+    expect(run.verdict.message).toBe('ReduceLROnPlateau, replayed on the 5 values passed to scheduler.step(): 2 reductions, each took effect.');
+  });
+
+  it('refuses a cadence metric other than scheduler_metric', async () => {
+    const id = data<{ id: number }>(await mutate(server.url, 'runs.create', { name: 'plateau-bad', schedule: plateau }, key)).id;
+    const r = await mutate(server.url, 'runs.update', { runId: id, cadence: { ...cadence, metric: 'val_loss' } }, key);
+    expect(r.status).toBe(400);
+    expect(r.body.error!.message).toMatch(/^cadence\.metric: must be "scheduler_metric"/);
+  });
+});
+

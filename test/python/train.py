@@ -84,6 +84,30 @@ def train(name, lr, make_scheduler, epochs, steps_per_epoch, per, run_options=No
     emit(case=name, runId=run.id, steps=steps, delivered=delivered)
 
 
+def plateau_run(name, warmup, epochs=12, steps_per_epoch=10):
+    torch.manual_seed(0)
+    model = torch.nn.Linear(4, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    plateau = sched.ReduceLROnPlateau(opt, factor=0.5, patience=1)
+    warm = sched.LambdaLR(opt, lambda n: min(1.0, (n + 1) / 5)) if warmup else None
+    run = lrscope.init(name=name, project="python-e2e", tags=["e2e"])
+    lrscope.torch.watch(opt, plateau, steps_per_epoch=steps_per_epoch)
+    g = torch.Generator().manual_seed(1)
+    for epoch in range(epochs):
+        for _ in range(steps_per_epoch):
+            x = torch.randn(8, 4, generator=g)
+            opt.zero_grad()
+            loss = model(x).pow(2).mean()
+            loss.backward()
+            opt.step()
+            if warm is not None:
+                warm.step()
+        val_loss = torch.tensor(max(0.5, 1.0 - 0.1 * epoch))  # stops improving after epoch 5
+        plateau.step(val_loss)
+    delivered = run.finish()
+    emit(case=name, runId=run.id, steps=epochs * steps_per_epoch, delivered=delivered, lr=opt.param_groups[0]["lr"])
+
+
 def main(case):
     if case == "multistep":
         # An epoch schedule stepped once per epoch, as meant.
@@ -123,6 +147,12 @@ def main(case):
         ]
         for name, make, per in cases:
             train(name, 0.1, make, 10, 10, per, plateau=name == "ReduceLROnPlateau")
+    elif case == "plateau-replayed":
+        # ReduceLROnPlateau stepped once per epoch with a validation metric that stops improving:
+        # alone (each reduction takes effect), and fought by a warm-up LambdaLR stepped every batch
+        # on the same optimizer (which puts the LR back after every reduction).
+        plateau_run("plateau-alone", warmup=False)
+        plateau_run("plateau-fought-by-warmup", warmup=True)
     elif case == "plateau-misuse":
         # ReduceLROnPlateau stepped with the training loss after every batch, and never stepped at all.
         plateau = lambda o: sched.ReduceLROnPlateau(o, factor=0.5, patience=3)

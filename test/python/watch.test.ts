@@ -50,7 +50,8 @@ describe('lrscope.torch.watch against the real server', () => {
   it('sends a spec the server accepts for every scheduler it reads, and none is flagged when stepped as meant', async () => {
     const outs = await train('every-scheduler', env);
     expect(outs).toHaveLength(16);
-    const unverifiable = new Set(['LambdaLR', 'ReduceLROnPlateau']);
+    // ReduceLROnPlateau is replayed on the values watch() saw passed to scheduler.step().
+    const unverifiable = new Set(['LambdaLR']);
     for (const out of outs) {
       const run = await getRun(out.runId);
       expect(run.schedule?.name, out.case).toBe(out.case);
@@ -66,11 +67,27 @@ describe('lrscope.torch.watch against the real server', () => {
     const a = await getRun(perBatch.runId);
     expect(a.schedule).toMatchObject({ name: 'ReduceLROnPlateau', params: { factor: 0.5, patience: 3 } });
     expect(a.cadence).toMatchObject({ optimizerSteps: 200, medianGap: 1 });
-    expect(a.verdict).toMatchObject({ kind: 'unverifiable', flagged: false, causes: [] });
+    // Replayed on the training losses it was given, every reduction took effect: a warning, not a flag.
+    expect(a.verdict).toMatchObject({ kind: 'ok', flagged: false, causes: [] });
     expect(a.verdict.warnings).toEqual([expect.stringMatching(/^ReduceLROnPlateau is stepped after every optimizer step, not once per evaluation: patience=3 counts those calls/)]);
     const b = await getRun(never.runId);
     expect(b.cadence).toMatchObject({ schedulerSteps: 0 });
-    expect(b.verdict).toMatchObject({ kind: 'unverifiable', flagged: false, causes: [] });
+    expect(b.verdict).toMatchObject({ kind: 'ok', flagged: false, causes: [] });
+    expect(b.verdict.message).toBe('ReduceLROnPlateau: scheduler.step(metric) has not been called yet, so there is nothing to replay.');
     expect(b.verdict.warnings).toEqual([expect.stringMatching(/^ReduceLROnPlateau has not been stepped in \d+ optimizer steps \(\d+ epochs\)/)]);
   });
+
+  it('replays ReduceLROnPlateau on the values passed to scheduler.step(): reductions that take effect are fine, one undone by a warm-up scheduler is flagged', async () => {
+    const [alone, fought] = await train('plateau-replayed', env);
+    const a = await getRun(alone.runId);
+    expect(a.cadence).toMatchObject({ schedulerSteps: 12, metric: 'scheduler_metric' });
+    expect(a.metricNames).toContain('scheduler_metric');
+    expect(a.verdict).toMatchObject({ kind: 'ok', flagged: false, causes: [] });
+    expect(a.verdict.message).toMatch(/^ReduceLROnPlateau, replayed on the 12 values passed to scheduler.step\(\): \d+ reductions/);
+    expect(alone.lr, 'torch really reduced it').toBeLessThan(0.1);
+    const b = await getRun(fought.runId);
+    expect(b.verdict).toMatchObject({ kind: 'flagged', flagged: true, causes: ['stuck'], expected: 0.05, actual: 0.1 });
+    expect(b.verdict.message).toMatch(/^ReduceLROnPlateau lowered the LR to 0.05 after step \d+, but step \d+ used 0.1: something else sets the LR\.$/);
+  });
 });
+

@@ -19,11 +19,15 @@ What it does, and why it cannot change training:
   ChainedScheduler override `step` without counting (`_step_count`), and `last_epoch` stays put
   when `step(epoch)` is given fractional epochs. If the class cannot be patched, the scheduler's
   `_step_count` (or `last_epoch`) is read at each optimizer step instead.
+- For ReduceLROnPlateau it also logs the value each `scheduler.step(metrics)` call is given, as
+  the metric `scheduler_metric` of the latest optimizer step: the server replays the scheduler on
+  those values and checks that every reduction took effect.
 """
 from __future__ import annotations
 
 import functools
 import logging
+import math
 import operator
 import threading
 import types
@@ -38,6 +42,8 @@ from .schedules import design_interval, spec_from_scheduler
 
 _watched: "weakref.WeakKeyDictionary[Any, Watcher]" = weakref.WeakKeyDictionary()
 _scheduler_watchers: "weakref.WeakKeyDictionary[Any, Watcher]" = weakref.WeakKeyDictionary()
+# The point metric carrying each value ReduceLROnPlateau.step(metrics) was given (the server replays the scheduler on them).
+SCHEDULER_METRIC = "scheduler_metric"
 _in_step = threading.local()  # schedulers inside a wrapped step() on this thread (super().step() is one call)
 _WRAPPERS = ("AcceleratedOptimizer", "LightningOptimizer")
 
@@ -71,7 +77,7 @@ def _patch_scheduler_class(cls: type) -> bool:
         except TypeError:
             w = None
         if w is not None:
-            w._scheduler_stepped()
+            w._scheduler_stepped(args, kwargs)
         return result
 
     step._lrscope_step = True  # type: ignore[attr-defined]
@@ -80,6 +86,14 @@ def _patch_scheduler_class(cls: type) -> bool:
     except (TypeError, AttributeError):
         return False
     return True
+
+
+def _fresh_plateau(s: Any) -> bool:
+    """A ReduceLROnPlateau that has not been stepped or restored: the server's replay starts where it starts."""
+    try:
+        return s.last_epoch == 0 and s.num_bad_epochs == 0 and s.cooldown_counter == 0 and s.best == s.mode_worse
+    except AttributeError:
+        return False
 
 
 def _high_median(counts: Counter) -> Optional[float]:
@@ -200,6 +214,8 @@ class Watcher:
         self._sched_get: Optional[Callable[[], int]] = None  # the polling fallback
         self._sched_seen = 0
         self._sched_wrapped = False
+        self._plateau = False  # a wrapped, fresh ReduceLROnPlateau: the metric of each step(metric) is logged
+        self._plateau_calls = 0
         self._sent_cadence: Optional[tuple] = None
 
         self.spec = self._resolve_spec(schedule, interval)
@@ -275,16 +291,36 @@ class Watcher:
     def _observes_scheduler(self) -> bool:
         return self._sched_wrapped or self._sched_get is not None
 
-    def _scheduler_stepped(self) -> None:
+    def _scheduler_stepped(self, args: tuple = (), kwargs: Optional[Dict[str, Any]] = None) -> None:
         """After each scheduler.step() (the class wrapper calls this)."""
         if not self.active:
             return
         try:
+            if self._plateau:
+                self._record_metric(args, kwargs or {})
             self.cadence.calls(1, self.cadence.optimizer_steps)
             n = self.cadence.scheduler_steps
             self._send_cadence(force=n & (n - 1) == 0)  # counts refreshed at 1, 2, 4, 8, ... calls; gap changes at once
         except Exception as e:
             once("watch.sched", logging.WARNING, "lrscope: watch could not record scheduler.step(): %r", e)
+
+    def _record_metric(self, args: tuple, kwargs: Dict[str, Any]) -> None:
+        """ReduceLROnPlateau.step(metrics): the value rides on the latest optimizer step's point, so
+        the server can replay the scheduler and check that each reduction took effect."""
+        metric = args[0] if args else kwargs.get("metrics")
+        try:
+            value = float(metric)
+        except (TypeError, ValueError):
+            return
+        self._plateau_calls += 1
+        if getattr(self.scheduler, "last_epoch", self._plateau_calls) != self._plateau_calls:
+            # Its state was loaded (a resume) or it was stepped with explicit epochs: a replay from
+            # the values seen here would not match it, so stop offering them.
+            self._plateau = False
+            self._send_cadence(force=True)
+            return
+        if math.isfinite(value):
+            self.run.log(max(self.last_step, 0), **{SCHEDULER_METRIC: value})
 
     def _scheduler_moved(self, c: int) -> None:
         delta = c - self._sched_seen
@@ -299,6 +335,8 @@ class Watcher:
 
     def _send_cadence(self, force: bool = False) -> None:
         d = self.cadence.as_dict()
+        if self._plateau:
+            d["metric"] = SCHEDULER_METRIC  # each call's value is logged (_record_metric)
         key = (d.get("medianGap"), d.get("beforeOptimizerStep"))
         if not force and key == self._sent_cadence:
             return
@@ -355,6 +393,7 @@ class Watcher:
                 if _patch_scheduler_class(type(s)):
                     _scheduler_watchers[s] = self
                     self._sched_wrapped = True
+                    self._plateau = any(c.__name__ == "ReduceLROnPlateau" for c in type(s).__mro__) and _fresh_plateau(s)
             except TypeError:  # not weak-referenceable
                 pass
             if not self._sched_wrapped:

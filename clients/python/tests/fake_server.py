@@ -215,6 +215,10 @@ class FakeServer:
         for p in pts:
             if p["step"] in run.points:
                 run.duplicates += 1
+                # As the server does: a stored step keeps its values, and gains metrics it lacks.
+                stored = run.points[p["step"]].setdefault("metrics", {})
+                for k, v in (p.get("metrics") or {}).items():
+                    stored.setdefault(k, v)
             else:
                 run.points[p["step"]] = p
                 accepted += 1

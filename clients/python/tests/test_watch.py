@@ -234,6 +234,49 @@ class SpecAndCadence(ServerTestCase):
         _, spec, cad = self.final(run)
         self.assertEqual((cad["medianGap"], cad["schedulerSteps"], spec["interval"]), (0.25, 80, "step"))
 
+    def test_reduce_lr_on_plateau_logs_each_value_it_is_stepped_with(self):
+        run = self.make_run(name="plateau")
+        model, opt = model_and_optimizer(0.1, 1)
+        s = sched.ReduceLROnPlateau(opt, factor=0.5, patience=0)
+        lt.watch(opt, s, steps_per_epoch=5, run=run)
+        values = [1.0, 0.9, 0.95, 0.97]
+        for epoch, v in enumerate(values):
+            for _ in range(5):
+                opt.zero_grad()
+                model(torch.ones(2, 6)).sum().backward()
+                opt.step()
+            s.step(torch.tensor(v) if epoch % 2 else v)  # a tensor or a float, as users pass them
+        r, _, cad = self.final(run)
+        self.assertEqual(cad["metric"], "scheduler_metric")
+        given = {step: p["metrics"]["scheduler_metric"] for step, p in r.points.items() if "scheduler_metric" in (p.get("metrics") or {})}
+        self.assertEqual(sorted(given), [4, 9, 14, 19])
+        self.assertEqual([round(given[k], 6) for k in sorted(given)], values)
+
+    def restored_plateau_cadence(self, restore_before_watch):
+        run = self.make_run(name="plateau-resumed")
+        model, opt = model_and_optimizer(0.1, 1)
+        old = sched.ReduceLROnPlateau(opt, patience=3)
+        for v in (1.0, 2.0, 3.0):
+            old.step(v)
+        s = sched.ReduceLROnPlateau(opt, patience=3)
+        if restore_before_watch:
+            s.load_state_dict(old.state_dict())
+        lt.watch(opt, s, steps_per_epoch=5, run=run)
+        if not restore_before_watch:
+            s.load_state_dict(old.state_dict())
+        for v in (4.0, 5.0):
+            opt.zero_grad()
+            model(torch.ones(2, 6)).sum().backward()
+            opt.step()
+            s.step(v)
+        return self.final(run)[2]
+
+    def test_a_reduce_lr_on_plateau_restored_before_watch_is_not_offered_for_replay(self):
+        self.assertNotIn("metric", self.restored_plateau_cadence(True))
+
+    def test_a_reduce_lr_on_plateau_restored_after_watch_is_not_offered_for_replay(self):
+        self.assertNotIn("metric", self.restored_plateau_cadence(False))
+
     def test_a_scheduler_never_stepped(self):
         run = self.make_run(name="never")
         train(make_scheduler=lambda o: sched.StepLR(o, step_size=2), watch_run=run, per="nothing")

@@ -11,6 +11,7 @@ import type { ObservedCadence, Verdict } from '../verdict';
 import { explainFlag, explainOk, type Finding } from './explain';
 import { FollowsMapping, Flat, fitAt, Overridden, Restarts, type Hypothesis, type LrAt } from './hypotheses';
 import { perEpochOfLength, perLoggedEpoch, perStep, type Mapping } from './mapping';
+import { PlateauDetector, recordsSchedulerMetric } from './plateau';
 import { plateauWarnings } from './plateau-warnings';
 import { firstChange, observedGap, planWarnings } from './plausibility';
 import { Series, type LoggedPoint } from './series';
@@ -38,6 +39,7 @@ const TOO_OFTEN = [2, 3, 4, 5, 6, 8, 10, 12, 16, 32, 64];
 export function createDetector(options: DetectorOptions): Detector {
   const { schedule } = options;
   if (!schedule.verifiable) {
+    if (recordsSchedulerMetric(schedule.spec, options.cadence)) return new PlateauDetector({ spec: schedule.spec, stepsPerEpoch: options.stepsPerEpoch, cadence: options.cadence });
     const warnings = plateauWarnings(schedule.spec, options.stepsPerEpoch, options.cadence);
     const verdict: Verdict = { kind: 'unverifiable', flagged: false, unverifiable: true, causes: [], message: schedule.reason, warnings };
     return { add() {}, verdict: () => ({ ...verdict, warnings: [...warnings] }), size: 0 };

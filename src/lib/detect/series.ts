@@ -11,6 +11,8 @@ export interface LoggedPoint {
   /** LRs of all param groups; lrs[0] stands in for a missing lr. */
   lrs?: number[];
   loss?: number;
+  /** The value scheduler.step(metric) was given right after this step (ReduceLROnPlateau). */
+  schedulerMetric?: number;
 }
 
 export class Series {

@@ -134,6 +134,7 @@ export const cadence = z.strictObject({
   schedulerSteps: z.number().int().min(0),
   medianGap: z.number().finite().positive().optional(),
   beforeOptimizerStep: z.boolean().optional(),
+  metric: z.literal('scheduler_metric', { error: 'must be "scheduler_metric" (the point metric carrying the values passed to scheduler.step)' }).optional(),
 });
 
 export const projectName = z

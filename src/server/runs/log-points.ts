@@ -34,14 +34,16 @@ export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: 
       throw new AppError('BAD_REQUEST', `points: a run may log at most ${LIMITS.metricNamesPerRun} distinct metric names; this batch would make it ${names.size}`);
     }
   };
-  const { accepted, duplicates, batch } = await db.points.logPoints(runId, points, now, admit);
-  if (accepted > 0) {
-    db.live.publish({ type: 'points', runId, batch });
+  const { accepted, duplicates, batch, lateMetrics } = await db.points.logPoints(runId, points, now, admit);
+  // Metrics added to stored steps can change the verdict too (ReduceLROnPlateau is replayed on the
+  // values passed to scheduler.step(), which may arrive after their step).
+  if (accepted > 0 || lateMetrics > 0) {
+    if (accepted > 0) db.live.publish({ type: 'points', runId, batch });
     // The batch is committed: the reply says so even if the database goes away now. A verdict
     // that could not be updated is retried (RunVerdicts.retryFailed), and the alert sweep
     // reconciles alerts with verdicts.
     try {
-      await verdicts.afterBatch(runId, batch, points, duplicates === 0);
+      await verdicts.afterBatch(runId, batch, points, duplicates === 0 && lateMetrics === 0);
       await alerting.syncRun(runId, { latestLossNonFinite: latestLossNonFinite(points) });
     } catch (err) {
       console.error(`lrscope: run ${runId}: batch ${batch} stored, but its verdict could not be updated yet (${(err as Error).message}); retrying in the background`);

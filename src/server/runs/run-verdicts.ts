@@ -4,6 +4,8 @@
 // restart, duplicates, a new schedule), so the cached state never drifts from the database.
 import { isDeepStrictEqual } from 'node:util';
 import { createDetector, type LoggedPoint } from '@/lib/detect';
+import { recordsSchedulerMetric, SCHEDULER_METRIC } from '@/lib/detect/plateau';
+import { LIMITS } from '../api/limits';
 import { expectedLrAtStep } from '@/lib/expected-lr';
 import { plannedSteps } from '@/lib/planned-steps';
 import { compiledSchedule } from './compiled-schedule';
@@ -96,9 +98,17 @@ export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
         entry.batch = batch;
       } else {
         const stored = await db.points.lrPoints(runId);
+        const logged = stored.map(fromStored);
+        // ReduceLROnPlateau is replayed on the values its scheduler.step(metric) calls were given.
+        if (recordsSchedulerMetric(spec, cadence)) {
+          const given = await db.points.metricSeries(runId, SCHEDULER_METRIC, { from: 0, to: LIMITS.maxStep }, 1);
+          logged.push(...given.map((m) => ({ step: m.step, schedulerMetric: m.value })));
+        }
         const detector = createDetector({ schedule, stepsPerEpoch: run.stepsPerEpoch ?? undefined, cadence, plannedSteps: planned });
-        detector.add(stored.map(fromStored));
-        entry = { detector, batch: stored.reduce((m, p) => Math.max(m, p.batch), 0), key };
+        detector.add(logged);
+        // Read after this batch committed: it holds every batch up to this one, also a batch of
+        // metrics only, which wrote no point rows.
+        entry = { detector, batch: stored.reduce((m, p) => Math.max(m, p.batch), batch), key };
       }
       remember(runId, entry);
       verdict = entry.detector.verdict();
@@ -122,7 +132,7 @@ export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
 }
 
 function toLogged(p: PointInput): LoggedPoint {
-  return { step: p.step, epoch: p.epoch, lr: p.lr, lrs: p.lrs, loss: p.loss };
+  return { step: p.step, epoch: p.epoch, lr: p.lr, lrs: p.lrs, loss: p.loss, schedulerMetric: p.metrics?.[SCHEDULER_METRIC] };
 }
 
 function fromStored(p: StoredPoint): LoggedPoint {
