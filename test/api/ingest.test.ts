@@ -392,6 +392,10 @@ describe('ReduceLROnPlateau, replayed on the values its scheduler.step(metric) c
     const run = data<any>(await query(server.url, 'runs.get', { id })).run;
     expect(run.verdict).toMatchObject({ kind: 'ok', flagged: false });
     expect(run.verdict.message).toBe('ReduceLROnPlateau, replayed on the 5 values passed to scheduler.step(): 2 reductions, each took effect.');
+    // The chart's expected line is the replay, from the first reduction on; before it the LR is the run's own.
+    const expected = data<any>(await query(server.url, 'runs.series', { runId: id, metric: 'expected_lr', maxPoints: 10_000 })).points;
+    expect(expected.map((p: any) => [p.step, p.value])).toEqual(Array.from({ length: 30 }, (_, i) => [30 + i, i >= 20 ? 0.025 : 0.05]));
+    expect(run.expectedLr).toBe(0.025);
   });
 
   it('refuses a cadence metric other than scheduler_metric', async () => {

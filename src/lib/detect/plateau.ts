@@ -84,6 +84,57 @@ export function reducedLr(p: PlateauParams, lr: number): number {
   return lr - next > p.eps ? next : lr;
 }
 
+/** From the first step after `after` on, the replayed LR is `lr`; before that reduction it was `previous`. */
+export interface PlateauSegment {
+  after: number;
+  lr: number;
+  previous: number;
+}
+
+/** A scheduler.step(metric) call: the step it came after, and the value it was given. */
+export type PlateauCall = readonly [step: number, value: number];
+
+/** The step after which the first reducing call came, or undefined when none has. */
+export function firstReductionStep(p: PlateauParams, calls: readonly PlateauCall[]): number | undefined {
+  const k = plateauReductions(p, calls.map((c) => c[1])).indexOf(true);
+  return k < 0 ? undefined : calls[k][0];
+}
+
+/**
+ * The replayed LR from the first reduction on, given `base`, the LR logged at or before the step
+ * that reduction came after. Before it the LR is whatever the run used (not predicted).
+ */
+export function plateauSegments(p: PlateauParams, calls: readonly PlateauCall[], base: number | undefined): PlateauSegment[] {
+  if (base === undefined) return [];
+  const reduces = plateauReductions(p, calls.map((c) => c[1]));
+  const out: PlateauSegment[] = [];
+  let lr = base;
+  for (let k = 0; k < calls.length; k++) {
+    if (!reduces[k]) continue;
+    const previous = lr;
+    lr = reducedLr(p, lr);
+    out.push({ after: calls[k][0], lr, previous });
+  }
+  return out;
+}
+
+/** The replayed LR at `step`: null up to the first reduction. */
+export function plateauLrAt(segments: readonly PlateauSegment[], step: number): number | null {
+  let lo = 0;
+  let hi = segments.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (segments[mid].after < step) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found < 0 ? null : segments[found].lr;
+}
+
 export interface PlateauOptions {
   spec: ScheduleSpec;
   stepsPerEpoch?: number;
@@ -124,27 +175,17 @@ export class PlateauDetector {
     const reduces = plateauReductions(this.params, calls.map(([, v]) => v));
     const tol = toleranceFor(s.lrs, Math.min(s.length, PRECISION_SAMPLE), s.lrs[0]);
     // From the first reduction on, the LR is the scheduler's alone: each later point must carry
-    // it, reduced again at every reducing call before it. Before it, the LR is not checked.
-    const first = reduces.indexOf(true);
-    let visible = 0;
-    if (first >= 0) {
-      const i = lastAtOrBefore(s.steps, s.length, calls[first][0]);
-      let k = first;
-      let expected = i >= 0 ? s.lrs[i] : Number.NaN;
-      let before = i >= 0 ? s.steps[i] : -1;
-      /** The LR before the latest reduction: an LR back at it means the reduction was undone. */
-      let undone = expected;
-      for (let q = i + 1; i >= 0 && q < s.length; q++) {
-        for (; k < calls.length && calls[k][0] < s.steps[q]; k++) {
-          if (!reduces[k]) continue;
-          undone = expected;
-          expected = reducedLr(this.params, expected);
-          before = calls[k][0];
-          visible++;
-        }
-        if (!close(s.lrs[q], expected, tol)) return this.flag(before, s.steps[q], undone, expected, s.lrs[q], calls.length, warnings, tol);
-      }
+    // the replayed one. Before it, the LR is not checked.
+    const firstAfter = firstReductionStep(this.params, calls);
+    const i = firstAfter === undefined ? -1 : lastAtOrBefore(s.steps, s.length, firstAfter);
+    const segments = plateauSegments(this.params, calls, i >= 0 ? s.lrs[i] : undefined);
+    let k = -1;
+    for (let q = i + 1; segments.length > 0 && q < s.length; q++) {
+      while (k + 1 < segments.length && segments[k + 1].after < s.steps[q]) k++;
+      const seg = segments[k];
+      if (!close(s.lrs[q], seg.lr, tol)) return this.flag(seg.after, s.steps[q], seg.previous, seg.lr, s.lrs[q], calls.length, warnings, tol);
     }
+    const visible = segments.filter((g) => g.after < s.steps[s.length - 1]).length;
     const reductions = reduces.filter(Boolean).length;
     const message =
       calls.length === 0

@@ -131,4 +131,6 @@ export interface PointStore {
   pointsAfterBatch(runId: number, batch: number, limit: number): Promise<StoredPoint[]>;
   /** Every logged (step, epoch, lr, loss) of a run in step order with the batch that wrote it, for the detector. */
   lrPoints(runId: number): Promise<StoredPoint[]>;
+  /** The LR of the last point at or before `step` that has one. */
+  lrAtOrBefore(runId: number, step: number): Promise<number | undefined>;
 }

@@ -283,5 +283,9 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
       const { rows } = await pool.query('SELECT "step", "epoch", "lr", "loss", "time", "batch" FROM "Point" WHERE "runId" = $1 ORDER BY "step"', [runId]);
       return rows as StoredPoint[];
     },
+    async lrAtOrBefore(runId, step) {
+      const { rows } = await pool.query('SELECT "lr" FROM "Point" WHERE "runId" = $1 AND "step" <= $2 AND "lr" IS NOT NULL ORDER BY "step" DESC LIMIT 1', [runId, step]);
+      return rows[0]?.lr ?? undefined;
+    },
   };
 }

@@ -130,6 +130,7 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
   };
   const afterBatch = prep('SELECT "step", "epoch", "lr", "loss", "time", "batch" FROM "Point" WHERE "runId" = ? AND "batch" > ? ORDER BY "step" LIMIT ?');
   const lrPoints = prep('SELECT "step", "epoch", "lr", "loss", "time", "batch" FROM "Point" WHERE "runId" = ? ORDER BY "step"');
+  const lrAtOrBefore = prep('SELECT "lr" FROM "Point" WHERE "runId" = ? AND "step" <= ? AND "lr" IS NOT NULL ORDER BY "step" DESC LIMIT 1').pluck();
 
   const log = db.transaction((runId: number, points: PointInput[], now: number, admit?: (run: RunAtIngest | undefined) => void): LogResult => {
     const run = readRun.get(runId) as RunRow | undefined;
@@ -290,6 +291,9 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
     },
     async lrPoints(runId) {
       return lrPoints.all(runId) as StoredPoint[];
+    },
+    async lrAtOrBefore(runId, step) {
+      return (lrAtOrBefore.get(runId, step) as number | undefined) ?? undefined;
     },
   };
 }

@@ -3,9 +3,7 @@
 // commit in number order, so "points of batches after N" resumes with no gap and no duplicate
 // by construction. Summaries are state, not history: each one carries the batch id reached so
 // far and replaces the previous.
-import { compiledSchedule } from '../runs/compiled-schedule';
-import { expectedLrAtStep } from '@/lib/expected-lr';
-import type { ScheduleSpec } from '@/lib/schedules/types';
+import { expectedAt } from '../runs/expected-at';
 import type { Db } from '../db/open-database';
 import type { StoredPoint } from '../db/point-store';
 import { AppError } from '../errors';
@@ -98,21 +96,7 @@ interface RunState {
 async function readRun(db: Db, runId: number): Promise<RunState> {
   const [summary, row] = await Promise.all([getRun(db.prisma, runId), db.prisma.run.findUnique({ where: { id: runId }, select: { batchSeq: true } })]);
   if (!row) throw new AppError('NOT_FOUND', `runId: no run ${runId}`);
-  return { summary, batchSeq: row.batchSeq, expectedAt: expectedFunction(summary.schedule, summary.stepsPerEpoch) };
-}
-
-function expectedFunction(spec: ScheduleSpec | null, stepsPerEpoch: number | null): ((step: number) => number | null) | null {
-  if (!spec) return null;
-  try {
-    const schedule = compiledSchedule(spec);
-    if (!schedule.verifiable) return null;
-    const at = expectedLrAtStep(schedule, stepsPerEpoch);
-    if (!at) return null;
-    const last = schedule.lastStep ?? Number.POSITIVE_INFINITY;
-    return (s) => (s > last ? null : at(s));
-  } catch {
-    return null;
-  }
+  return { summary, batchSeq: row.batchSeq, expectedAt: await expectedAt(db, runId, summary) };
 }
 
 function withExpected(state: RunState, rows: StoredPoint[]): LivePoint[] {

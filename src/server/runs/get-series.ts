@@ -1,10 +1,8 @@
 import { bucketWidth, downsample, type Bucket } from '@/lib/downsample';
-import { expectedLrAtStep } from '@/lib/expected-lr';
-import { compiledSchedule } from './compiled-schedule';
-import type { ScheduleSpec } from '@/lib/schedules/types';
 import type { Db } from '../db/open-database';
 import { coverRange, mergeParts, planSeries } from '../db/rollup';
 import { AppError } from '../errors';
+import { expectedAt } from './expected-at';
 
 export interface SeriesInput {
   runId: number;
@@ -24,7 +22,7 @@ export interface Series {
 export async function getSeries(db: Db, input: SeriesInput): Promise<Series> {
   const run = await db.prisma.run.findUnique({
     where: { id: input.runId },
-    select: { lastStep: true, pointCount: true, metricNames: true, schedule: true, stepsPerEpoch: true },
+    select: { lastStep: true, pointCount: true, metricNames: true, schedule: true, stepsPerEpoch: true, cadence: true },
   });
   if (!run) throw new AppError('NOT_FOUND', `runId: no run ${input.runId}`);
   const names = (run.metricNames as string[] | null) ?? [];
@@ -43,7 +41,10 @@ export async function getSeries(db: Db, input: SeriesInput): Promise<Series> {
   const plan = planSeries(asked, rows);
   const width = plan.mode === 'raw' ? asked : plan.width;
   const { metric, runId } = input;
-  if (metric === 'expected_lr') return { points: expectedSeries(run.schedule as ScheduleSpec | null, run.stepsPerEpoch, from, to, width, plan.mode === 'rollup'), bucket: width };
+  if (metric === 'expected_lr') {
+    const at = await expectedAt(db, runId, run);
+    return { points: at ? expectedSeries(at, from, to, width, plan.mode === 'rollup') : [], bucket: width };
+  }
   if (plan.mode === 'rollup') {
     if (metric === 'epoch' || metric === 'time') {
       const starts: number[] = [from];
@@ -61,29 +62,29 @@ const BUILT_IN = ['lr', 'loss', 'expected_lr', 'epoch', 'time'];
 // The schedule is evaluated at every step of the range (a drop inside a bucket still shows in
 // its min/max) while buckets are narrow; wide buckets (a zoomed-out long run) sample 64 steps per
 // bucket plus both ends, so a 1,000,000-step view costs ~130k evaluations, not a million. Steps
-// are generated, not read, so this costs no I/O.
-function expectedSeries(spec: ScheduleSpec | null, stepsPerEpoch: number | null, from: number, to: number, width: number, aligned: boolean): Bucket[] {
-  if (!spec) return [];
-  const schedule = compiledSchedule(spec);
-  if (!schedule.verifiable) return [];
-  const at = expectedLrAtStep(schedule, stepsPerEpoch);
-  if (!at) return [];
-  const last = schedule.lastStep === undefined ? to : Math.min(to, schedule.lastStep);
-  if (last < from) return [];
+// are generated, not read (a plateau replay reads only the values scheduler.step() was given).
+function expectedSeries(at: (step: number) => number | null, from: number, to: number, width: number, aligned: boolean): Bucket[] {
   const origin = aligned ? 0 : from;
   const stride = Math.max(1, Math.floor(width / 64));
   const steps: number[] = [];
   if (stride === 1) {
-    for (let s = from; s <= last; s++) steps.push(s);
+    for (let s = from; s <= to; s++) steps.push(s);
   } else {
-    for (let b = Math.floor((from - origin) / width); origin + b * width <= last; b++) {
+    for (let b = Math.floor((from - origin) / width); origin + b * width <= to; b++) {
       const start = Math.max(from, origin + b * width);
-      const end = Math.min(last, origin + (b + 1) * width - 1);
+      const end = Math.min(to, origin + (b + 1) * width - 1);
       for (let s = start; s < end; s += stride) steps.push(s);
       steps.push(end);
     }
   }
-  const values = new Float64Array(steps.length);
-  for (let i = 0; i < steps.length; i++) values[i] = at(steps[i]);
-  return downsample(steps, values, origin, width);
+  // Steps the schedule says nothing about (past its end, before a plateau's first reduction) are left out.
+  const kept: number[] = [];
+  const values: number[] = [];
+  for (const s of steps) {
+    const v = at(s);
+    if (v === null) continue;
+    kept.push(s);
+    values.push(v);
+  }
+  return downsample(kept, values, origin, width);
 }

@@ -9,6 +9,7 @@ import { LIMITS } from '../api/limits';
 import { expectedLrAtStep } from '@/lib/expected-lr';
 import { plannedSteps } from '@/lib/planned-steps';
 import { compiledSchedule } from './compiled-schedule';
+import { expectedAt } from './expected-at';
 import type { ScheduleSpec } from '@/lib/schedules/types';
 import { noScheduleVerdict, type ObservedCadence, type Verdict } from '@/lib/verdict';
 import type { Db } from '../db/open-database';
@@ -112,7 +113,10 @@ export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
       }
       remember(runId, entry);
       verdict = entry.detector.verdict();
-      if (schedule.verifiable && run.lastStep !== null) expectedLr = expectedLrAtStep(schedule, run.stepsPerEpoch)?.(run.lastStep) ?? null;
+      if (run.lastStep !== null) {
+        // A verifiable schedule's formula holds past its end too (PyTorch raises there); a plateau replay is read from the store.
+        expectedLr = schedule.verifiable ? (expectedLrAtStep(schedule, run.stepsPerEpoch)?.(run.lastStep) ?? null) : ((await expectedAt(db, runId, run))?.(run.lastStep) ?? null);
+      }
     }
     // Compared as JSON values, not strings: PostgreSQL's jsonb hands keys back in its own order.
     if (expectedLr !== run.expectedLr || !isDeepStrictEqual(JSON.parse(JSON.stringify(verdict)), run.verdict)) {
