@@ -2,6 +2,7 @@ import type { Db } from '../db/open-database';
 import type { PointInput, RunAtIngest } from '../db/point-store';
 import type { Principal } from '../keys/authenticate';
 import type { Alerting } from '../alerts/alerting';
+import { SCHEDULER_METRIC } from '@/lib/detect/plateau';
 import { LIMITS } from '../api/limits';
 import { AppError } from '../errors';
 import type { RunVerdicts } from './run-verdicts';
@@ -35,15 +36,16 @@ export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: 
     }
   };
   const { accepted, duplicates, batch, lateMetrics } = await db.points.logPoints(runId, points, now, admit);
-  // Metrics added to stored steps can change the verdict too (ReduceLROnPlateau is replayed on the
-  // values passed to scheduler.step(), which may arrive after their step).
-  if (accepted > 0 || lateMetrics > 0) {
+  // Of the metrics added to stored steps, only the values passed to scheduler.step() (which may
+  // arrive after their step) can change a verdict: ReduceLROnPlateau is replayed on them.
+  const replayInput = lateMetrics > 0 && points.some((p) => p.metrics?.[SCHEDULER_METRIC] !== undefined);
+  if (accepted > 0 || replayInput) {
     if (accepted > 0) db.live.publish({ type: 'points', runId, batch });
     // The batch is committed: the reply says so even if the database goes away now. A verdict
     // that could not be updated is retried (RunVerdicts.retryFailed), and the alert sweep
     // reconciles alerts with verdicts.
     try {
-      await verdicts.afterBatch(runId, batch, points, duplicates === 0 && lateMetrics === 0);
+      await verdicts.afterBatch(runId, batch, points, duplicates === 0);
       await alerting.syncRun(runId, { latestLossNonFinite: latestLossNonFinite(points) });
     } catch (err) {
       console.error(`lrscope: run ${runId}: batch ${batch} stored, but its verdict could not be updated yet (${(err as Error).message}); retrying in the background`);
