@@ -6,7 +6,11 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { ROOT, startServer, type TestServer } from '../helpers/server';
 
 export const ARTIFACTS = path.join(ROOT, 'test/artifacts');
-/** Screenshots the README shows: taken from the real app by these tests, committed. */
+/**
+ * Screenshots the README shows: taken from the real app by these tests and committed. They show
+ * dates, so they are rewritten only on purpose (LRSCOPE_README_SHOTS=1 npm test), not by every
+ * test run.
+ */
 export const README_SHOTS = path.join(ROOT, 'public/readme');
 
 export async function launchBrowser(): Promise<Browser> {
@@ -20,7 +24,7 @@ export async function screenshot(page: Page, name: string, opts: { readme?: bool
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
-  if (opts.readme) {
+  if (opts.readme && process.env.LRSCOPE_README_SHOTS === '1') {
     mkdirSync(README_SHOTS, { recursive: true });
     copyFileSync(file, path.join(README_SHOTS, `${name}.png`));
   }
