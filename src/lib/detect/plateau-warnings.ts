@@ -6,7 +6,8 @@ import type { ScheduleSpec } from '../schedules/types';
 import type { ObservedCadence } from '../verdict';
 import { formatGap, observedGap } from './plausibility';
 
-const PLATEAU_NAMES = new Set(['ReduceLROnPlateau', 'reduce_lr_on_plateau']);
+/** PyTorch's name and Hugging Face's for the same scheduler. */
+export const PLATEAU_NAMES: ReadonlySet<string> = new Set(['ReduceLROnPlateau', 'reduce_lr_on_plateau']);
 
 /** Epochs without a scheduler.step() call before "never stepped" is said. */
 const QUIET_EPOCHS = 2;

@@ -9,16 +9,14 @@
 import { formatLr, formatStep } from '../ui/format';
 import type { ScheduleSpec } from '../schedules/types';
 import type { ObservedCadence, Verdict } from '../verdict';
-import { plateauWarnings } from './plateau-warnings';
+import { PLATEAU_NAMES, plateauWarnings } from './plateau-warnings';
 import { Series, type LoggedPoint } from './series';
 import { close, PRECISION_SAMPLE, type Tolerance, toleranceFor } from './tolerance';
 
 /** The point metric carrying the value each scheduler.step(metric) call was given. */
 export const SCHEDULER_METRIC = 'scheduler_metric';
 
-export const PLATEAU_NAMES: ReadonlySet<string> = new Set(['ReduceLROnPlateau', 'reduce_lr_on_plateau']);
-
-export interface PlateauParams {
+export interface PlateauSettings {
   mode: 'min' | 'max';
   factor: number;
   patience: number;
@@ -31,7 +29,7 @@ export interface PlateauParams {
 }
 
 /** The spec's params with PyTorch's defaults. */
-export function plateauParams(spec: ScheduleSpec): PlateauParams {
+export function plateauSettings(spec: ScheduleSpec): PlateauSettings {
   const p = spec.params ?? {};
   const minLr = Array.isArray(p.min_lr) ? p.min_lr[0] : p.min_lr;
   return {
@@ -50,7 +48,7 @@ export function plateauParams(spec: ScheduleSpec): PlateauParams {
  * Which calls of ReduceLROnPlateau.step(metric) call _reduce_lr, as PyTorch 1.13 decides it
  * (torch/optim/lr_scheduler.py). The decision depends on the metrics only, not on the LR.
  */
-export function plateauReductions(p: PlateauParams, metrics: readonly number[]): boolean[] {
+export function plateauReductions(p: PlateauSettings, metrics: readonly number[]): boolean[] {
   let best = p.mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   let bad = 0;
   let cooldown = 0;
@@ -79,7 +77,7 @@ export function plateauReductions(p: PlateauParams, metrics: readonly number[]):
 }
 
 /** The LR after _reduce_lr, which leaves it alone when the change would be below eps. */
-export function reducedLr(p: PlateauParams, lr: number): number {
+export function reducedLr(p: PlateauSettings, lr: number): number {
   const next = Math.max(lr * p.factor, p.min_lr);
   return lr - next > p.eps ? next : lr;
 }
@@ -95,7 +93,7 @@ export interface PlateauSegment {
 export type PlateauCall = readonly [step: number, value: number];
 
 /** The step after which the first reducing call came, or undefined when none has. */
-export function firstReductionStep(p: PlateauParams, calls: readonly PlateauCall[]): number | undefined {
+export function firstReductionStep(p: PlateauSettings, calls: readonly PlateauCall[]): number | undefined {
   const k = plateauReductions(p, calls.map((c) => c[1])).indexOf(true);
   return k < 0 ? undefined : calls[k][0];
 }
@@ -104,7 +102,7 @@ export function firstReductionStep(p: PlateauParams, calls: readonly PlateauCall
  * The replayed LR from the first reduction on, given `base`, the LR logged at or before the step
  * that reduction came after. Before it the LR is whatever the run used (not predicted).
  */
-export function plateauSegments(p: PlateauParams, calls: readonly PlateauCall[], base: number | undefined): PlateauSegment[] {
+export function plateauSegments(p: PlateauSettings, calls: readonly PlateauCall[], base: number | undefined): PlateauSegment[] {
   if (base === undefined) return [];
   const reduces = plateauReductions(p, calls.map((c) => c[1]));
   const out: PlateauSegment[] = [];
@@ -150,10 +148,10 @@ export class PlateauDetector {
   private readonly series = new Series();
   /** Step after which each scheduler.step(metric) call ran → the metric it was given. */
   private readonly calls = new Map<number, number>();
-  private readonly params: PlateauParams;
+  private readonly params: PlateauSettings;
 
   constructor(private readonly options: PlateauOptions) {
-    this.params = plateauParams(options.spec);
+    this.params = plateauSettings(options.spec);
   }
 
   get size(): number {

@@ -3,7 +3,7 @@
 // ReduceLROnPlateau whose client records the values passed to scheduler.step(), the replay of
 // those values (from the first reduction on: before it the LR is the run's own).
 import { expectedLrAtStep } from '@/lib/expected-lr';
-import { firstReductionStep, plateauLrAt, plateauParams, plateauSegments, recordsSchedulerMetric, SCHEDULER_METRIC } from '@/lib/detect/plateau';
+import { firstReductionStep, plateauLrAt, plateauSettings, plateauSegments, recordsSchedulerMetric, SCHEDULER_METRIC } from '@/lib/detect/plateau';
 import type { ScheduleSpec } from '@/lib/schedules/types';
 import type { ObservedCadence } from '@/lib/verdict';
 import { LIMITS } from '../api/limits';
@@ -34,7 +34,7 @@ export async function expectedAt(db: Db, runId: number, run: ExpectedInputs): Pr
   }
   if (!recordsSchedulerMetric(spec, (run.cadence as ObservedCadence | null) ?? undefined)) return null;
   const calls = (await db.points.metricSeries(runId, SCHEDULER_METRIC, { from: 0, to: LIMITS.maxStep }, 1)).map((b) => [b.step, b.value] as const);
-  const params = plateauParams(spec);
+  const params = plateauSettings(spec);
   const first = firstReductionStep(params, calls);
   if (first === undefined) return null;
   const segments = plateauSegments(params, calls, await db.points.lrAtOrBefore(runId, first));

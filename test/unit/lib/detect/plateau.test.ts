@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createDetector, type LoggedPoint } from '@/lib/detect';
-import { plateauParams, plateauReductions, reducedLr, SCHEDULER_METRIC } from '@/lib/detect/plateau';
+import { plateauSettings, plateauReductions, reducedLr, SCHEDULER_METRIC } from '@/lib/detect/plateau';
 import { compileSchedule, parseSchedule } from '@/lib/schedules';
 import type { ObservedCadence } from '@/lib/verdict';
 
@@ -15,7 +15,7 @@ const fixture = JSON.parse(readFileSync(new URL('../../../fixtures/plateau/cases
 describe('replaying ReduceLROnPlateau', () => {
   it(`gives torch's LR after every call, exactly, in all ${fixture.cases.length} recorded cases`, () => {
     for (const c of fixture.cases) {
-      const p = plateauParams(parseSchedule({ name: 'ReduceLROnPlateau', params: c.params }));
+      const p = plateauSettings(parseSchedule({ name: 'ReduceLROnPlateau', params: c.params }));
       const reduces = plateauReductions(p, c.metrics);
       let lr = c.lr0;
       const lrs = reduces.map((r) => (lr = r ? reducedLr(p, lr) : lr));
@@ -33,7 +33,7 @@ const cadence: ObservedCadence = { optimizerSteps: SPE * EPOCHS, schedulerSteps:
 
 /** The points a watched loop logs: `lrOf(step, torchLr)` is what the optimizer really used. */
 function run(lrOf: (step: number, torchLr: number) => number, every = 1): LoggedPoint[] {
-  const p = plateauParams(spec);
+  const p = plateauSettings(spec);
   const reduces = plateauReductions(p, Array.from({ length: EPOCHS }, (_, e) => metricAt(e)));
   const points: LoggedPoint[] = [];
   let lr = 0.1;
@@ -66,21 +66,21 @@ describe('the plateau detector', () => {
   it('flags a reduction undone (a warm-up LambdaLR resetting the LR every step) as stuck, at the first step after it', () => {
     const v = verdictOf(run(() => 0.1));
     expect(v).toMatchObject({ kind: 'flagged', flagged: true, causes: ['stuck'], expected: 0.05, actual: 0.1 });
-    const first = plateauReductions(plateauParams(spec), Array.from({ length: EPOCHS }, (_, e) => metricAt(e))).indexOf(true);
+    const first = plateauReductions(plateauSettings(spec), Array.from({ length: EPOCHS }, (_, e) => metricAt(e))).indexOf(true);
     expect(v.firstBadStep).toBe((first + 1) * SPE);
     expect(v.message).toBe(`ReduceLROnPlateau lowered the LR to 0.05 after step ${(first + 1) * SPE - 1}, but step ${(first + 1) * SPE} used 0.1: something else sets the LR.`);
     expect(v.fix).toMatch(/do not step a second scheduler/);
   });
 
   it('flags a reduction that shows for one step and is then undone (a scheduler stepped after optimizer.step puts the LR back)', () => {
-    const first = plateauReductions(plateauParams(spec), Array.from({ length: EPOCHS }, (_, e) => metricAt(e))).indexOf(true);
+    const first = plateauReductions(plateauSettings(spec), Array.from({ length: EPOCHS }, (_, e) => metricAt(e))).indexOf(true);
     const at = (first + 1) * SPE;
     const v = verdictOf(run((s, lr) => (s === at ? lr : 0.1)));
     expect(v).toMatchObject({ flagged: true, causes: ['stuck'], firstBadStep: at + 1, expected: 0.05, actual: 0.1 });
   });
 
   it('flags an LR set by hand over a reduction as overridden', () => {
-    const first = plateauReductions(plateauParams(spec), Array.from({ length: EPOCHS }, (_, e) => metricAt(e))).indexOf(true);
+    const first = plateauReductions(plateauSettings(spec), Array.from({ length: EPOCHS }, (_, e) => metricAt(e))).indexOf(true);
     const v = verdictOf(run((s, lr) => (s === (first + 1) * SPE ? 0.07 : lr)));
     expect(v).toMatchObject({ causes: ['overridden'], expected: 0.05, actual: 0.07 });
   });
@@ -97,7 +97,7 @@ describe('the plateau detector', () => {
 
   it('says when a reduction is due but not yet visible in the logged points', () => {
     const pts = run((_s, lr) => lr);
-    const first = plateauReductions(plateauParams(spec), Array.from({ length: EPOCHS }, (_, e) => metricAt(e))).indexOf(true);
+    const first = plateauReductions(plateauSettings(spec), Array.from({ length: EPOCHS }, (_, e) => metricAt(e))).indexOf(true);
     const v = verdictOf(pts.filter((q) => q.step <= (first + 1) * SPE - 1));
     expect(v).toMatchObject({ kind: 'ok', flagged: false });
     expect(v.message).toMatch(/1 reduction \(0 visible in the logged points so far\), each took effect/);
