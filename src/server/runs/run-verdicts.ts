@@ -13,7 +13,7 @@ import { expectedAt } from './expected-at';
 import type { ScheduleSpec } from '@/lib/schedules/types';
 import { noScheduleVerdict, type ObservedCadence, type Verdict } from '@/lib/verdict';
 import type { Db } from '../db/open-database';
-import type { PointInput, StoredPoint } from '../db/point-store';
+import type { LrPoint, PointInput } from '../db/point-store';
 
 type Detector = ReturnType<typeof createDetector>;
 
@@ -136,9 +136,9 @@ export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
 }
 
 function toLogged(p: PointInput): LoggedPoint {
-  return { step: p.step, epoch: p.epoch, lr: p.lr, lrs: p.lrs, loss: p.loss, schedulerMetric: p.metrics?.[SCHEDULER_METRIC] };
+  return { step: p.step, epoch: p.epoch, lr: p.lr, lrs: p.lrs, loss: p.loss, schedulerMetric: p.metrics?.[SCHEDULER_METRIC], schedulerStep: p.schedulerStep };
 }
 
-function fromStored(p: StoredPoint): LoggedPoint {
-  return { step: p.step, epoch: p.epoch ?? undefined, lr: p.lr ?? undefined, loss: p.loss ?? undefined };
+function fromStored(p: LrPoint): LoggedPoint {
+  return { step: p.step, epoch: p.epoch ?? undefined, lr: p.lr ?? undefined, lrs: p.lrs ?? undefined, loss: p.loss ?? undefined, schedulerStep: p.schedulerStep ?? undefined };
 }
