@@ -105,6 +105,8 @@ class VerifiableDetector implements Detector {
   private alternatives: Alternatives | undefined;
   /** Alternatives in the order finding() consults them; a flat run is judged with the clocks beside it. */
   private groups: Hypothesis[][] = [];
+  /** Alternatives fed on every update whatever the groups say. */
+  private beside: Hypothesis[] = [];
 
   constructor(
     private readonly schedule: VerifiableSchedule,
@@ -204,6 +206,7 @@ class VerifiableDetector implements Detector {
     this.altScaleKnown = false;
     this.alternatives = undefined;
     this.groups = [];
+    this.beside = [];
     this.onClock = [];
     this.atCount = [];
     this.countFollows = undefined;
@@ -277,7 +280,9 @@ class VerifiableDetector implements Detector {
     }
     if (failure === 'count') {
       alt.counts = new CountCauses(this.interval, this.epochClock(true, 1), this.options.stepsPerEpoch);
-      this.groups = [[alt.flat], ...alt.counts.hypotheses.map((h) => [h])];
+      // Whether the LR is flat only adds "stuck" to the count's cause: it is fed beside them, not ahead.
+      this.beside = [alt.flat];
+      this.groups = alt.counts.hypotheses.map((h) => [h]);
       return alt;
     }
     alt.restarts = new Restarts(map, f, scale, tol, this.options.stepsPerEpoch);
@@ -301,6 +306,7 @@ class VerifiableDetector implements Detector {
    */
   private advance(upTo: number): void {
     const s = this.series;
+    for (const h of this.beside) while (h.alive && h.next <= upTo) h.feed(h.next++, s);
     const groups = this.groups;
     for (let g = 0; g < groups.length; g++) {
       let alive = false;

@@ -52,7 +52,8 @@ export function perLoggedEpoch(base: number, every = 1): Mapping {
  * PyTorch documents for CosineAnnealingWarmRestarts. One optimizer step is `perStep` epochs.
  */
 export function continuousEpoch(perStep: number): Mapping {
-  return { label: 'on the fractional epoch', inSteps: false, at: (_step, epoch, delta) => epoch + delta * perStep };
+  // Rounded to 1e-9 epochs: 2.05 − 0.05 must be the restart at 2, not a hair before it.
+  return { label: 'on the fractional epoch', inSteps: false, at: (_step, epoch, delta) => Math.round((epoch + delta * perStep) * 1e9) / 1e9 };
 }
 
 /** n = the scheduler's own counter, as the client read it. */
