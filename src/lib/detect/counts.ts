@@ -15,6 +15,8 @@ export class CountFollows implements Hypothesis {
   alive = true;
   next = 0;
   drift = 0;
+  /** Step at which the drift reached its current value. */
+  driftStep = 0;
   firstMiss = -1;
   /** Whether any count was seen. */
   seen = false;
@@ -35,6 +37,7 @@ export class CountFollows implements Hypothesis {
     // The drift only grows, in one direction, and stays small.
     if (this.drifts && Math.sign(off) !== -Math.sign(this.drift) && Math.abs(off) > Math.abs(this.drift) && Math.abs(off) <= maxDrift(s.steps[i])) {
       this.drift = off;
+      this.driftStep = s.steps[i];
       return;
     }
     this.alive = false;

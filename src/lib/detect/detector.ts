@@ -17,7 +17,7 @@ import { CountCauses, CountFollows } from './counts';
 import { explainFlag, explainOk, type Finding } from './explain';
 import { GroupCheck } from './groups';
 import { FollowsMapping, Flat, Overridden, Restarts, type Hypothesis, type LrAt } from './hypotheses';
-import { Intended } from './intended';
+import { driftWarning, Intended } from './intended';
 import { continuousEpoch, everySteps, ownCount, perEpochOfLength, perLoggedEpoch, perStep, type Mapping } from './mapping';
 import { PlateauDetector, recordsSchedulerMetric } from './plateau';
 import { plateauWarnings } from './plateau-warnings';
@@ -173,10 +173,7 @@ class VerifiableDetector implements Detector {
           `The scheduler's own count (${this.series.counts[i]} at step ${this.series.steps[i]}) does not advance ${this.intended!.label} as the spec says, though the LR still matches the schedule so far: check how often scheduler.step() runs.`,
         );
       } else if (c.drift !== 0) {
-        const d = Math.abs(c.drift);
-        out.push(
-          `The scheduler's count is ${d} ${c.drift > 0 ? 'ahead of' : 'behind'} the optimizer's steps: ${c.drift > 0 ? 'optimizer steps were skipped while scheduler.step() still ran (mixed precision)' : 'scheduler.step() was skipped with some optimizer steps'}. Tolerated while the offset stays small.`,
-        );
+        out.push(driftWarning(c.drift, c.driftStep));
       }
     }
     return out;

@@ -114,14 +114,7 @@ export class Intended implements Hypothesis {
         `The logged LR is ${fmt(this.scale)}× what the schedule gives for baseLr ${fmt(baseLr)}, at every point: a constant scale (linear scaling by world size or batch size?). Tolerated; set baseLr to ${fmt(baseLr * this.scale)} in the spec to silence this, or check that the logged LR is param group 0's.`,
       );
     }
-    if (this.drift !== 0) {
-      const d = Math.abs(this.drift);
-      out.push(
-        this.drift > 0
-          ? `The scheduler is ${formatStep(d)} step${d === 1 ? '' : 's'} ahead of the optimizer (since step ${formatStep(this.driftStep)}): optimizer steps were skipped while scheduler.step() still ran, as mixed precision's GradScaler does on inf/NaN gradients. Tolerated while the offset stays small.`
-          : `The scheduler is ${formatStep(d)} step${d === 1 ? '' : 's'} behind the optimizer (since step ${formatStep(this.driftStep)}): scheduler.step() was skipped with some optimizer steps (a trainer skipping it when the optimizer step was skipped). Tolerated while the offset stays small.`,
-      );
-    }
+    if (this.drift !== 0) out.push(driftWarning(this.drift, this.driftStep));
     if (this.softBefore + this.softAfter >= 2) {
       out.push(
         this.softAfter >= this.softBefore
@@ -131,6 +124,15 @@ export class Intended implements Hypothesis {
     }
     return out;
   }
+}
+
+/** The offset between the scheduler's count and the optimizer's steps, in words. */
+export function driftWarning(drift: number, since: number): string {
+  const d = Math.abs(drift);
+  const steps = `${formatStep(d)} step${d === 1 ? '' : 's'}`;
+  return drift > 0
+    ? `The scheduler is ${steps} ahead of the optimizer (since step ${formatStep(since)}): optimizer steps were skipped while scheduler.step() still ran, as mixed precision's GradScaler does on inf/NaN gradients. Tolerated while the offset stays small.`
+    : `The scheduler is ${steps} behind the optimizer (since step ${formatStep(since)}): scheduler.step() was skipped with some optimizer steps, as trainers do when mixed precision skips the optimizer step. Tolerated while the offset stays small.`;
 }
 
 export function fmt(x: number): string {
