@@ -211,12 +211,18 @@ class VerifiableDetector implements Detector {
     const map = this.intended;
     if (!map) return;
     const { f, tol } = this;
-    this.onClock.push(new Intended({ map, f, tol, scale: 1, drift: true }), new Intended({ map, f, tol, drift: true }));
+    // Per clock, the spec's scale first (it decides where a broken run went wrong), then fitted
+    // ones, which stop at once when the fit is the spec's own.
+    const family = (m: Mapping, lrAt: LrAt, drift: boolean) => [
+      new Intended({ map: m, f: lrAt, tol, scale: 1, drift }),
+      ...([0, 1, -1] as const).map((scaleAt) => new Intended({ map: m, f: lrAt, tol, drift, scaleAt })),
+    ];
+    this.onClock.push(...family(map, f, true));
     const continuous = this.continuousClock();
-    if (continuous) this.onClock.push(new Intended({ map: continuous, f: this.schedule.lrAtEpoch!, tol, drift: false }));
+    if (continuous) this.onClock.push(...family(continuous, this.schedule.lrAtEpoch!, false));
     if (s.length > 0 && !Number.isNaN(s.counts[0])) {
-      this.atCount.push(new Intended({ map: ownCount(), f, tol, scale: 1, drift: false }), new Intended({ map: ownCount(), f, tol, drift: false }));
-      if (continuous) this.atCount.push(new Intended({ map: continuous, f: this.schedule.lrAtEpoch!, tol, drift: false }));
+      this.atCount.push(...family(ownCount(), f, false));
+      if (continuous) this.atCount.push(...family(continuous, this.schedule.lrAtEpoch!, false));
       this.countFollows = new CountFollows(map, map.inSteps);
     }
   }
@@ -224,13 +230,12 @@ class VerifiableDetector implements Detector {
   private feedIntended(i: number): void {
     const s = this.series;
     if (!this.altScaleKnown) this.learnAltScale(i);
-    for (const t of this.onClock) t.feed(i, s);
-    for (const t of this.atCount) t.feed(i, s);
-    this.countFollows?.feed(i, s);
-    const clockAlive = this.onClock.some((t) => t.alive);
+    const clockAlive = feedAll(this.onClock, i, s);
     let failure: Failure | undefined;
     if (this.atCount.length > 0) {
-      if (!this.atCount.some((t) => t.alive)) failure = 'lr-at-count';
+      const countAlive = this.countFollows!.alive;
+      if (countAlive) this.countFollows!.feed(i, s);
+      if (!feedAll(this.atCount, i, s)) failure = 'lr-at-count';
       else if (!this.countFollows!.alive && !clockAlive) failure = 'count';
     } else if (!clockAlive) {
       failure = 'clock';
@@ -262,7 +267,7 @@ class VerifiableDetector implements Detector {
    */
   private decisive(failure: Failure): Intended {
     const [unscaled, ...others] = failure === 'lr-at-count' ? this.atCount : this.onClock;
-    return others.reduce((a, b) => (b.firstMiss >= a.firstMiss + CONFIRMED ? b : a), unscaled);
+    return others.reduce((a, b) => (!b.redundant && b.firstMiss >= a.firstMiss + CONFIRMED ? b : a), unscaled);
   }
 
   private buildAlternatives(failure: Failure): Alternatives {
@@ -423,6 +428,18 @@ class VerifiableDetector implements Detector {
     if (gap !== undefined && gap <= 0.75) return { ...base, causes: ['stepped_too_often'], factor: Math.round(1 / gap) };
     return { ...base, causes: ['mismatch'] };
   }
+}
+
+/** Feeds point i to the trackers still alive; whether any is. */
+function feedAll(trackers: Intended[], i: number, s: Series): boolean {
+  let alive = false;
+  for (let t = 0; t < trackers.length; t++) {
+    const tracker = trackers[t];
+    if (!tracker.alive) continue;
+    tracker.feed(i, s);
+    alive ||= tracker.alive;
+  }
+  return alive;
 }
 
 function dedupe(list: string[]): string[] {

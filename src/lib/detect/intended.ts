@@ -19,6 +19,11 @@ export interface IntendedOptions {
   scale?: number;
   /** Whether the scheduler may drift ahead of (or behind) the optimizer's step count. */
   drift: boolean;
+  /**
+   * Where a fitted scale is read: at n (0), or one step after (+1) or before (−1), for a scaled
+   * run whose LR is also read off by one (Hugging Face logs the LR after scheduler.step()).
+   */
+  scaleAt?: -1 | 0 | 1;
 }
 
 /**
@@ -43,6 +48,8 @@ export class Intended implements Hypothesis {
   softAfter = 0;
   /** Index of the first point the tracker explained only with an allowance (drift), or −1. */
   firstDeparture = -1;
+  /** A fitted scale that came out as the spec's: this tracker would repeat another one, so it stops (not a miss). */
+  redundant = false;
   /** Index where the tracker died, and the start of the run of soft points just before it. */
   firstMiss = -1;
   firstBad = -1;
@@ -56,7 +63,10 @@ export class Intended implements Hypothesis {
   feed(i: number, s: Series): void {
     if (!this.alive) return;
     const { map, f, tol } = this.options;
-    if (!this.scaleKnown) this.learnScale(i, s);
+    if (!this.scaleKnown) {
+      this.learnScale(i, s);
+      if (this.redundant) return;
+    }
     const fit = fitAt(f, map, this.scale, tol, s, i, 0, this.drift);
     if (fit === 'skip') return;
     if (fit === 'strict') {
@@ -97,13 +107,18 @@ export class Intended implements Hypothesis {
   /** The scale, from the first point where both the schedule and the LR are positive. */
   private learnScale(i: number, s: Series): void {
     const { map, f, tol } = this.options;
-    const n = map.at(s.steps[i], s.epochs[i], 0, s.counts[i]);
+    const n = map.at(s.steps[i], s.epochs[i], this.options.scaleAt ?? 0, s.counts[i]);
     if (Number.isNaN(n)) return;
     const expected = f(Math.max(0, n));
     if (!(expected > 0) || !(s.lrs[i] > 0)) return;
     this.scaleKnown = true;
     const ratio = s.lrs[i] / expected;
-    this.scale = close(ratio, 1, tol) ? 1 : ratio;
+    if (close(ratio, 1, tol)) {
+      this.redundant = true;
+      this.alive = false;
+      return;
+    }
+    this.scale = ratio;
   }
 
   /** What the allowances used say about the run. */
