@@ -24,6 +24,11 @@ export class CountFollows implements Hypothesis {
   constructor(
     private readonly map: Mapping,
     private readonly drifts: boolean,
+    /**
+     * The declared epoch length, when epochs are counted from it (the points carry none): a count
+     * of epochs that runs up to 10% off it (drop_last, a train/val split) is the epoch's real length.
+     */
+    private readonly stepsPerEpoch?: number,
   ) {}
 
   feed(i: number, s: Series): void {
@@ -33,7 +38,8 @@ export class CountFollows implements Hypothesis {
     if (Number.isNaN(c) || Number.isNaN(n)) return;
     this.seen = true;
     const off = c - n;
-    if (Math.abs(off - this.drift) <= 1) return;
+    const slack = this.stepsPerEpoch ? 1 + Math.floor((0.1 * s.steps[i]) / this.stepsPerEpoch) : 1;
+    if (Math.abs(off - this.drift) <= slack) return;
     // The drift only grows, in one direction, and stays small.
     if (this.drifts && Math.sign(off) !== -Math.sign(this.drift) && Math.abs(off) > Math.abs(this.drift) && Math.abs(off) <= maxDrift(s.steps[i])) {
       this.drift = off;

@@ -207,7 +207,8 @@ class VerifiableDetector implements Detector {
     this.onClock = [];
     this.atCount = [];
     this.countFollows = undefined;
-    this.groupChecks = this.groupsScale ? s.groups.map((_, g) => new GroupCheck(g + 1, this.tol)) : [];
+    const sample = Math.min(s.length, PRECISION_SAMPLE);
+    this.groupChecks = this.groupsScale ? s.groups.map((column, g) => new GroupCheck(g + 1, this.tol, toleranceFor(column, sample, Math.abs(column[0]) || this.tol.atol))) : [];
     const map = this.intended;
     if (!map) return;
     const { f, tol } = this;
@@ -223,7 +224,9 @@ class VerifiableDetector implements Detector {
     if (s.length > 0 && !Number.isNaN(s.counts[0])) {
       this.atCount.push(...family(ownCount(), f, false));
       if (continuous) this.atCount.push(...family(continuous, this.schedule.lrAtEpoch!, false));
-      this.countFollows = new CountFollows(map, map.inSteps);
+      // An epoch counted from the declared stepsPerEpoch (no logged epochs) may be a little off.
+      // Skipped optimizer steps shift a count of steps, not a count of epochs.
+      this.countFollows = new CountFollows(map, this.interval === 'step', this.interval === 'epoch' && map.inSteps ? this.options.stepsPerEpoch : undefined);
     }
   }
 

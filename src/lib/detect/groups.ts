@@ -26,11 +26,18 @@ export class GroupCheck {
   next = 0;
   failure: GroupFailure | undefined;
 
+  private readonly tol: Tolerance;
+
   constructor(
     /** 1 for the second group, ... */
     readonly group: number,
-    private readonly tol: Tolerance,
-  ) {}
+    /** Group 0's tolerance and the group's own (each may be printed with its own digits). */
+    base: Tolerance,
+    own: Tolerance,
+  ) {
+    // The ratio and each later value carry both rounding errors, twice.
+    this.tol = { rtol: 2 * (base.rtol + own.rtol), atol: 2 * (base.atol + own.atol) };
+  }
 
   /** Feeds points [next, upTo]; after a failure only flatness is still tracked. */
   feed(s: Series, upTo: number): void {
@@ -49,9 +56,8 @@ export class GroupCheck {
         if (base > 0) this.ratio = lr / base;
         continue;
       }
-      // A doubled tolerance: two printed values, each rounded.
       const expected = this.ratio * base;
-      if (!close(lr, expected, { rtol: 2 * this.tol.rtol, atol: 2 * this.tol.atol })) this.failure = { group: this.group, at: i, expected, actual: lr, flat: !this.moved };
+      if (!close(lr, expected, this.tol)) this.failure = { group: this.group, at: i, expected, actual: lr, flat: !this.moved };
     }
     this.next = upTo + 1;
   }
