@@ -216,6 +216,7 @@ class VerifiableDetector implements Detector {
     // ones, which stop at once when the fit is the spec's own.
     const family = (m: Mapping, lrAt: LrAt, drift: boolean) => [
       new Intended({ map: m, f: lrAt, tol, scale: 1, drift }),
+      new Intended({ map: m, f: lrAt, tol, drift, snap: true }),
       ...([0, 1, -1] as const).map((scaleAt) => new Intended({ map: m, f: lrAt, tol, drift, scaleAt })),
     ];
     this.onClock.push(...family(map, f, true));

@@ -24,6 +24,12 @@ export interface IntendedOptions {
    * run whose LR is also read off by one (Hugging Face logs the LR after scheduler.step()).
    */
   scaleAt?: -1 | 0 | 1;
+  /**
+   * Round the fitted scale to the nearest round factor (k, 1/k, k/2^j, √k: world sizes, batch
+   * size ratios, the square-root rule), when within 0.1% of it. The first point can carry an
+   * unknown drift (steps skipped before it), so the raw ratio is a hair off the real factor.
+   */
+  snap?: boolean;
 }
 
 /**
@@ -112,7 +118,13 @@ export class Intended implements Hypothesis {
     const expected = f(Math.max(0, n));
     if (!(expected > 0) || !(s.lrs[i] > 0)) return;
     this.scaleKnown = true;
-    const ratio = s.lrs[i] / expected;
+    let ratio = s.lrs[i] / expected;
+    if (this.options.snap) {
+      const round = roundFactor(ratio);
+      // Nothing round nearby, or the raw ratio already is: the raw tracker covers it.
+      if (round === undefined || round === ratio) ratio = 1;
+      else ratio = round;
+    }
     if (close(ratio, 1, tol)) {
       this.redundant = true;
       this.alive = false;
@@ -139,6 +151,34 @@ export class Intended implements Hypothesis {
     }
     return out;
   }
+}
+
+const ROUND_FACTORS: number[] = (() => {
+  const out = new Set<number>();
+  for (let k = 1; k <= 1024; k++) {
+    out.add(Math.sqrt(k));
+    for (let j = 0; j <= 4; j++) {
+      out.add(k / 2 ** j);
+      out.add(2 ** j / k);
+    }
+  }
+  return [...out].sort((a, b) => a - b);
+})();
+
+/** The round factor within 0.1% of x, if any. */
+export function roundFactor(x: number): number | undefined {
+  let lo = 0;
+  let hi = ROUND_FACTORS.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ROUND_FACTORS[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  let best: number | undefined;
+  for (const c of [ROUND_FACTORS[lo - 1], ROUND_FACTORS[lo]]) {
+    if (c !== undefined && Math.abs(c / x - 1) <= 1e-3 && (best === undefined || Math.abs(c - x) < Math.abs(best - x))) best = c;
+  }
+  return best;
 }
 
 /** The offset between the scheduler's count and the optimizer's steps, in words. */
