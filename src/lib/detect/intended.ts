@@ -61,7 +61,11 @@ export class Intended implements Hypothesis {
   firstBad = -1;
   private runStart = -1;
 
-  constructor(readonly options: IntendedOptions) {
+  constructor(
+    readonly options: IntendedOptions,
+    /** Trackers of the same clock built before this one: a fitted scale one of them already has makes this one redundant. */
+    private readonly twins: readonly Intended[] = [],
+  ) {
     this.scale = options.scale ?? 1;
     this.scaleKnown = options.scale !== undefined;
   }
@@ -125,7 +129,7 @@ export class Intended implements Hypothesis {
       if (round === undefined || round === ratio) ratio = 1;
       else ratio = round;
     }
-    if (close(ratio, 1, tol)) {
+    if (close(ratio, 1, tol) || this.twins.some((t) => t.alive && t.scaleKnown && close(t.scale, ratio, tol))) {
       this.redundant = true;
       this.alive = false;
       return;
