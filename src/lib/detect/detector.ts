@@ -411,7 +411,8 @@ class VerifiableDetector implements Detector {
       const causes = c.causes[0] !== 'never_stepped' && flatAt !== undefined && !c.causes.includes('stuck') ? [...c.causes, 'stuck' as const] : c.causes;
       return { ...base, causes, factor: c.factor, restarts: c.restarts, flatAt };
     }
-    const gap = base.cadenceGap;
+    // The observed gap in the spec's own steps: scheduler.step() every `frequency` steps is intended.
+    const gap = base.cadenceGap === undefined ? undefined : this.interval === 'step' ? base.cadenceGap / this.frequency : base.cadenceGap;
     const neverCalled = this.cadence !== undefined && this.cadence.schedulerSteps === 0 && this.cadence.optimizerSteps > 0;
     const framework = this.schedule.spec.name;
 

@@ -93,6 +93,11 @@ describe('the epoch clock', () => {
   it('reads frequency: stepped every k intervals', () => {
     const s = schedule({ name: 'StepLR', params: { step_size: 3, gamma: 0.5 }, interval: 'step', frequency: 4, baseLr: 0.1 });
     expect(detect({ schedule: s, points: logged(s, 200, (t) => Math.floor(t / 4)) }).kind).toBe('ok');
+    const observed = detect({ schedule: s, cadence: { optimizerSteps: 200, schedulerSteps: 50, medianGap: 4 }, points: logged(s, 200, (t) => Math.floor(t / 4)) });
+    expect(observed.kind).toBe('ok');
+    expect(observed.warnings).toEqual([]);
+    const rarer = detect({ schedule: s, cadence: { optimizerSteps: 200, schedulerSteps: 10, medianGap: 20 }, points: logged(s, 200, (t) => Math.floor(t / 20)) });
+    expect(rarer.warnings.join(' ')).toMatch(/expects one call every 4 optimizer steps/);
     const v = detect({ schedule: s, points: logged(s, 200, (t) => t) });
     expect(v.flagged).toBe(true);
     expect(v.firstBadStep).toBe(3);
