@@ -33,12 +33,14 @@ export interface IntendedOptions {
 }
 
 /**
- * The largest drift between the scheduler's and the optimizer's counts tolerated at step s.
- * GradScaler skips a burst of steps at the start (each halving its scale, from 2^16 down to one
- * that fits) and then at most about one per growth_interval (2,000 steps); this allows twice that.
+ * The largest drift between the scheduler's and the optimizer's counts tolerated at step s, ahead
+ * (sign 1) or behind (−1). GradScaler skips a burst of steps at the start (each halving its
+ * scale, from 2^16 down to one that fits) and then at most about one per growth_interval (2,000
+ * steps); this allows twice that. Behind is held tighter: a scheduler that stopped advancing
+ * looks like one falling behind, and must be flagged soon after the LR should have moved.
  */
-export function maxDrift(step: number): number {
-  return 16 + Math.floor(step / 1000);
+export function maxDrift(step: number, sign: 1 | -1): number {
+  return (sign > 0 ? 16 : 8) + Math.floor(step / 1000);
 }
 
 export class Intended implements Hypothesis {
@@ -99,9 +101,9 @@ export class Intended implements Hypothesis {
   /** The LR fits a larger drift, in the direction it has drifted so far, within maxDrift. */
   private redrift(i: number, s: Series): boolean {
     const step = s.steps[i];
-    const limit = maxDrift(step);
     const { map, f, tol } = this.options;
-    for (const sign of this.drift > 0 ? [1] : this.drift < 0 ? [-1] : [1, -1]) {
+    for (const sign of this.drift > 0 ? ([1] as const) : this.drift < 0 ? ([-1] as const) : ([1, -1] as const)) {
+      const limit = maxDrift(step, sign);
       for (let d = Math.abs(this.drift) + 1; d <= limit; d++) {
         if (fitAt(f, map, this.scale, tol, s, i, 0, sign * d) !== 'strict') continue;
         if (this.firstDeparture < 0) this.firstDeparture = this.runStart;

@@ -26,8 +26,9 @@ describe('skipped optimizer steps (GradScaler)', () => {
   });
 
   it('tolerates only a small offset: one that grows every step is a failure', () => {
-    expect(maxDrift(0)).toBe(16);
-    expect(maxDrift(10_000)).toBe(26);
+    expect(maxDrift(0, 1)).toBe(16);
+    expect(maxDrift(10_000, 1)).toBe(26);
+    expect(maxDrift(10_000, -1)).toBe(18);
     const stuck = detect({ schedule: cosine, points: logged(cosine, 2000, (s) => Math.min(s, 1000)) });
     expect(stuck.flagged).toBe(true);
     expect(stuck.firstBadStep).toBe(1001);
