@@ -85,13 +85,23 @@ export class Intended implements Hypothesis {
       this.runStart = -1;
       return;
     }
-    if (this.runStart < 0) this.runStart = i;
     if (fit === 'soft') {
       const step = s.steps[i] + this.drift;
-      if (close(s.lrs[i], this.scale * f(Math.max(0, map.at(step, s.epochs[i], 1, s.counts[i]))), tol)) this.softAfter++;
+      const after = close(s.lrs[i], this.scale * f(Math.max(0, map.at(step, s.epochs[i], 1, s.counts[i]))), tol);
+      // One more step of a drift already under way is the drift growing, not an off-by-one read.
+      const sign = after ? 1 : -1;
+      if (this.drift * sign > 0 && Math.abs(this.drift) < maxDrift(s.steps[i], sign)) {
+        this.drift += sign;
+        this.driftStep = s.steps[i];
+        this.runStart = -1;
+        return;
+      }
+      if (this.runStart < 0) this.runStart = i;
+      if (after) this.softAfter++;
       else this.softBefore++;
       return;
     }
+    if (this.runStart < 0) this.runStart = i;
     if (this.options.drift && map.inSteps && this.redrift(i, s)) return;
     this.alive = false;
     this.firstMiss = i;
