@@ -78,8 +78,9 @@ export class Series {
   private grow(needed: number): void {
     // Powers of two: a run growing batch by batch copies its columns a logarithmic number of times.
     const size = 2 ** Math.ceil(Math.log2(Math.max(needed, this.steps.length * 2)));
+    // No fill: append writes every column of every point it keeps (a group's column starts NaN).
     const copy = (a: Float64Array) => {
-      const b = new Float64Array(size).fill(Number.NaN);
+      const b = new Float64Array(size);
       b.set(a);
       return b;
     };
