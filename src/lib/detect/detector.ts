@@ -18,7 +18,7 @@ import { explainFlag, explainOk, type Finding } from './explain';
 import { GroupCheck } from './groups';
 import { FollowsMapping, Flat, Overridden, Restarts, type Hypothesis, type LrAt } from './hypotheses';
 import { driftWarning, Intended, type IntendedOptions } from './intended';
-import { continuousEpoch, everySteps, ownCount, perEpochOfLength, perLoggedEpoch, perStep, type Mapping } from './mapping';
+import { continuousEpoch, everySteps, stepsAsEpochs, ownCount, perEpochOfLength, perLoggedEpoch, perStep, type Mapping } from './mapping';
 import { PlateauDetector, recordsSchedulerMetric } from './plateau';
 import { plateauWarnings } from './plateau-warnings';
 import { firstChange, observedGap, planWarnings } from './plausibility';
@@ -346,18 +346,22 @@ class VerifiableDetector implements Detector {
     return undefined;
   }
 
-  /** scheduler.step(epoch + i / iters) every batch: only for schedules PyTorch evaluates at a fractional epoch, on runs that log one. */
+  /**
+   * scheduler.step(epoch + i / iters) every batch: only for schedules PyTorch evaluates at a
+   * fractional epoch, on runs that log their epoch. A run logged once per epoch shows whole
+   * epochs only, and still holds the fractional schedule's values.
+   */
   private continuousClock(): Mapping | undefined {
     const s = this.series;
-    if (this.interval !== 'epoch' || this.frequency !== 1 || !this.schedule.lrAtEpoch) return undefined;
+    if (this.interval !== 'epoch' || this.frequency !== 1 || !this.schedule.lrAtEpoch || s.length === 0) return undefined;
+    const spe = this.options.stepsPerEpoch;
+    if (Number.isNaN(s.epochs[0])) return spe ? stepsAsEpochs(spe) : undefined;
     const sample = Math.min(s.length, PRECISION_SAMPLE);
     let perStepEpochs = this.options.stepsPerEpoch ? 1 / this.options.stepsPerEpoch : Number.NaN;
-    let fractional = false;
-    for (let i = 0; i < sample; i++) {
-      if (s.epochs[i] % 1 !== 0) fractional = true;
-      if (Number.isNaN(perStepEpochs) && i > 0 && s.epochs[i] > s.epochs[i - 1]) perStepEpochs = (s.epochs[i] - s.epochs[i - 1]) / (s.steps[i] - s.steps[i - 1]);
+    for (let i = 1; i < sample && Number.isNaN(perStepEpochs); i++) {
+      if (s.epochs[i] > s.epochs[i - 1] && s.epochs[i] % 1 !== 0) perStepEpochs = (s.epochs[i] - s.epochs[i - 1]) / (s.steps[i] - s.steps[i - 1]);
     }
-    return fractional && perStepEpochs > 0 ? continuousEpoch(perStepEpochs) : undefined;
+    return perStepEpochs > 0 ? continuousEpoch(perStepEpochs) : undefined;
   }
 
   private change(): number | undefined {

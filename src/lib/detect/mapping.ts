@@ -56,6 +56,11 @@ export function continuousEpoch(perStep: number): Mapping {
   return { label: 'on the fractional epoch', inSteps: false, at: (_step, epoch, delta) => Math.round((epoch + delta * perStep) * 1e9) / 1e9 };
 }
 
+/** n = s / stepsPerEpoch, fractional: the same clock for a run that logs no epoch. */
+export function stepsAsEpochs(stepsPerEpoch: number): Mapping {
+  return { label: 'on the fractional epoch', inSteps: true, at: (step, _epoch, delta) => Math.round(((step + delta) / stepsPerEpoch) * 1e9) / 1e9 };
+}
+
 /** n = the scheduler's own counter, as the client read it. */
 export function ownCount(): Mapping {
   return { label: "at the scheduler's own count", inSteps: false, at: (_step, _epoch, delta, count) => count + delta };

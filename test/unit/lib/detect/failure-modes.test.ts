@@ -9,12 +9,13 @@ import { parseSchedule } from '@/lib/schedules';
 import type { Verdict } from '@/lib/verdict';
 import { asSent, FIXTURE_RUNS, type FixtureRun, type Mode, MODES } from './fixture-runs';
 
-function verdictOf(run: FixtureRun, mode: Mode, withEpochs = true): Verdict {
+/** Without epochs the run still declares its stepsPerEpoch, as a client that logs none would. */
+function verdictOf(run: FixtureRun, mode: Mode, withEpochs = true, declared = true): Verdict {
   const { points, cadence } = asSent(run, mode);
   return detect(
     detectorInput({
       schedule: parseSchedule(run.schedule),
-      stepsPerEpoch: withEpochs ? run.stepsPerEpoch : undefined,
+      stepsPerEpoch: declared ? run.stepsPerEpoch : undefined,
       cadence,
       points: withEpochs ? points : points.map(({ epoch: _epoch, ...p }) => p),
     }),
@@ -66,6 +67,24 @@ describe('real PyTorch loops', () => {
     });
   }
 
+  it('raises no false alarm on a correct run however sparsely it is logged or coarsely printed, with or without epochs', () => {
+    const alarms: string[] = [];
+    for (const run of FIXTURE_RUNS.filter((r) => !r.expect.flagged)) {
+      for (const every of [3, 7, 20]) {
+        for (const digits of [0, 4]) {
+          for (const mode of MODES) {
+            for (const withEpochs of [true, false]) {
+              const sparse = { ...run, points: run.points.filter((_, i) => i % every === 0).map((p) => (digits ? { ...p, lr: Number(p.lr!.toPrecision(digits)), ...(p.lrs ? { lrs: p.lrs.map((x) => Number(x.toPrecision(digits))) } : {}) } : p)) };
+              const v = verdictOf(sparse, mode, withEpochs);
+              if (v.flagged) alarms.push(`${run.id} every ${every}, ${digits || 'all'} digits, ${mode}${withEpochs ? '' : ', no epochs'}: ${v.message}`);
+            }
+          }
+        }
+      }
+    }
+    expect(alarms).toEqual([]);
+  });
+
   const byId = (id: string) => FIXTURE_RUNS.find((r) => r.id === id)!;
 
   it('flags the Coqui case at its first threshold, with the Coqui fix', () => {
@@ -80,7 +99,7 @@ describe('real PyTorch loops', () => {
   });
 
   it('flags the Coqui case from the LR alone, without stepsPerEpoch or epochs', () => {
-    expect(verdictOf(byId('coqui-per-epoch'), 'lr-only', false).causes).toEqual(['stepped_per_epoch', 'stuck']);
+    expect(verdictOf(byId('coqui-per-epoch'), 'lr-only', false, false).causes).toEqual(['stepped_per_epoch', 'stuck']);
   });
 
   it('states the offset of skipped optimizer steps, in either counting convention', () => {
