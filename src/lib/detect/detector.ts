@@ -11,6 +11,7 @@
 // then fed incrementally; the simplest one that explains every point names the cause. Each
 // further param group is checked against group 0 (groups.ts).
 import { intendedInterval } from '../expected-lr';
+import { formatStep } from '../ui/format';
 import type { Schedule, VerifiableSchedule } from '../schedules/types';
 import type { ObservedCadence, Verdict } from '../verdict';
 import { CountCauses, CountFollows } from './counts';
@@ -145,7 +146,7 @@ class VerifiableDetector implements Detector {
         warnings,
       };
     }
-    if (this.alternatives) return explainFlag(this.schedule, this.finding(), dedupe([...warnings, ...this.toleratedWarnings()]));
+    if (this.alternatives) return explainFlag(this.schedule, this.finding(), dedupe([...warnings, ...this.toleratedWarnings(true)]));
     const group = this.groupChecks.find((g) => g.failure)?.failure;
     if (group) {
       const finding: Finding = {
@@ -156,23 +157,23 @@ class VerifiableDetector implements Detector {
         group: group.group,
         flatAt: group.flat ? group.actual : undefined,
       };
-      return explainFlag(this.schedule, finding, dedupe([...warnings, ...this.toleratedWarnings()]));
+      return explainFlag(this.schedule, finding, dedupe([...warnings, ...this.toleratedWarnings(false)]));
     }
-    return explainOk(this.schedule, { points: s.length, lastStep: s.steps[s.length - 1], interval: this.interval, firstChange: this.changeStep() }, dedupe([...warnings, ...this.toleratedWarnings()]));
+    return explainOk(this.schedule, { points: s.length, lastStep: s.steps[s.length - 1], interval: this.interval, firstChange: this.changeStep() }, dedupe([...warnings, ...this.toleratedWarnings(false)]));
   }
 
-  /** The departures the surviving trackers tolerated. */
-  private toleratedWarnings(): string[] {
+  /** The departures the surviving trackers tolerated; on a flagged run the flag already explains a count off its cadence. */
+  private toleratedWarnings(flagged: boolean): string[] {
     const baseLr = this.schedule.spec.baseLr ?? this.f(0);
     const counted = this.atCount.length > 0 && this.countFollows?.seen;
     const lr = (counted ? this.atCount : this.onClock).find((t) => t.alive);
     const out = lr ? lr.warnings(baseLr) : [];
     if (counted && this.countFollows) {
       const c = this.countFollows;
-      if (!c.alive) {
+      if (!c.alive && !flagged) {
         const i = c.firstMiss;
         out.push(
-          `The scheduler's own count (${this.series.counts[i]} at step ${this.series.steps[i]}) does not advance ${this.intended!.label} as the spec says, though the LR still matches the schedule so far: check how often scheduler.step() runs.`,
+          `The scheduler's own count (${formatStep(this.series.counts[i])} at step ${formatStep(this.series.steps[i])}) does not advance ${this.intended!.label} as the spec says, though the LR still matches the schedule so far: check how often scheduler.step() runs.`,
         );
       } else if (c.drift !== 0) {
         out.push(driftWarning(c.drift, c.driftStep));
