@@ -11,6 +11,8 @@ export interface ScheduleSpec {
   params: Record<string, unknown>;
   /** How often the user meant `scheduler.step()` to run. */
   interval?: Interval;
+  /** scheduler.step() is meant to run every `frequency` intervals (Lightning's frequency); 1 when absent. */
+  frequency?: number;
   /** The optimizer's initial LR for param group 0 (η0). */
   baseLr?: number;
 }
@@ -21,6 +23,8 @@ export interface VerifiableSchedule {
   readonly spec: ScheduleSpec;
   /** The LR after `scheduler.step()` has run n times (n = 0 right after construction), as the framework computes it. */
   lrAt(n: number): number;
+  /** The LR after scheduler.step(epoch) at a fractional epoch (PyTorch's documented use of CosineAnnealingWarmRestarts); only where PyTorch supports it. */
+  lrAtEpoch?(epoch: number): number;
   /**
    * The cadence the schedule is written for: 'step' for schedules that are step-based by design
    * (OneCycleLR, CyclicLR, every Hugging Face schedule, Coqui's), 'either' for the ambiguous ones

@@ -15,6 +15,8 @@ export interface PointInput {
   loss?: number;
   time?: number;
   metrics?: Record<string, number>;
+  /** The scheduler's own counter (last_epoch) when the LR was read. */
+  schedulerStep?: number;
 }
 
 export interface StoredPoint {
@@ -24,6 +26,12 @@ export interface StoredPoint {
   loss: number | null;
   time: number | null;
   batch: number;
+}
+
+/** A stored point as the detector reads it: also every group's LR and the scheduler's counter. */
+export interface LrPoint extends StoredPoint {
+  lrs: number[] | null;
+  schedulerStep: number | null;
 }
 
 export interface LogResult {
@@ -129,8 +137,8 @@ export interface PointStore {
   firstAtOrAfter(runId: number, column: 'epoch' | 'time', starts: number[], to: number): Promise<SeriesBucket[]>;
   /** Points written by batches after `batch` (live pages resuming), in step order, at most `limit`. */
   pointsAfterBatch(runId: number, batch: number, limit: number): Promise<StoredPoint[]>;
-  /** Every logged (step, epoch, lr, loss) of a run in step order with the batch that wrote it, for the detector. */
-  lrPoints(runId: number): Promise<StoredPoint[]>;
+  /** Every logged point of a run in step order with the batch that wrote it, for the detector. */
+  lrPoints(runId: number): Promise<LrPoint[]>;
   /** The LR of the last point at or before `step` that has one. */
   lrAtOrBefore(runId: number, step: number): Promise<number | undefined>;
 }

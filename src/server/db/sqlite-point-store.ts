@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ApiKeyRow, LogResult, PointColumn, PointInput, PointStore, RunAtIngest, SeriesBucket, StepRange, StoredPoint } from './point-store';
+import type { ApiKeyRow, LogResult, LrPoint, PointColumn, PointInput, PointStore, RunAtIngest, SeriesBucket, StepRange, StoredPoint } from './point-store';
 import { type MetricValue, metricRollupRows, type Part, rollupRows } from './rollup';
 
 interface RunRow {
@@ -87,7 +87,7 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
      FROM "Run" r LEFT JOIN "AlertRule" a ON a."projectId" = r."projectId" WHERE r."id" = ?`,
   );
   const alertOpen = prep('SELECT 1 FROM "Alert" WHERE "openKey" = ?').pluck();
-  const insertPoints = bulkInsert(prep, 'Point', ['runId', 'step', 'epoch', 'lr', 'lrs', 'loss', 'time', 'batch']);
+  const insertPoints = bulkInsert(prep, 'Point', ['runId', 'step', 'epoch', 'lr', 'lrs', 'loss', 'time', 'batch', 'schedulerStep']);
   const insertMetrics = bulkInsert(prep, 'MetricPoint', ['runId', 'name', 'step', 'value']);
   const batchOfPoint = prep('SELECT "batch" FROM "Point" WHERE "runId" = ? AND "step" = ?').pluck();
   const insertMetric = prep('INSERT INTO "MetricPoint" ("runId", "name", "step", "value") VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
@@ -129,7 +129,7 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
     return stmt;
   };
   const afterBatch = prep('SELECT "step", "epoch", "lr", "loss", "time", "batch" FROM "Point" WHERE "runId" = ? AND "batch" > ? ORDER BY "step" LIMIT ?');
-  const lrPoints = prep('SELECT "step", "epoch", "lr", "loss", "time", "batch" FROM "Point" WHERE "runId" = ? ORDER BY "step"');
+  const lrPoints = prep('SELECT "step", "epoch", "lr", "lrs", "loss", "time", "batch", "schedulerStep" FROM "Point" WHERE "runId" = ? ORDER BY "step"');
   const lrAtOrBefore = prep('SELECT "lr" FROM "Point" WHERE "runId" = ? AND "step" <= ? AND "lr" IS NOT NULL ORDER BY "step" DESC LIMIT 1').pluck();
 
   const log = db.transaction((runId: number, points: PointInput[], now: number, admit?: (run: RunAtIngest | undefined) => void): LogResult => {
@@ -148,6 +148,7 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
       a[at + 5] = p.loss ?? null;
       a[at + 6] = p.time ?? null;
       a[at + 7] = batch;
+      a[at + 8] = p.schedulerStep ?? null;
     });
     // Which points are new: all of them, or (a re-sent batch) those whose row carries this
     // batch's number, since a conflicting row keeps the number of the batch that wrote it.
@@ -290,7 +291,8 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
       return afterBatch.all(runId, batch, limit) as StoredPoint[];
     },
     async lrPoints(runId) {
-      return lrPoints.all(runId) as StoredPoint[];
+      const rows = lrPoints.all(runId) as (Omit<LrPoint, 'lrs'> & { lrs: string | null })[];
+      return rows.map((r) => ({ ...r, lrs: r.lrs === null ? null : (JSON.parse(r.lrs) as number[]) }));
     },
     async lrAtOrBefore(runId, step) {
       return (lrAtOrBefore.get(runId, step) as number | undefined) ?? undefined;

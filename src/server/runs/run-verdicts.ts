@@ -3,17 +3,16 @@
 // rebuilt from the store whenever this process missed a batch (another instance took it, a
 // restart, duplicates, a new schedule), so the cached state never drifts from the database.
 import { isDeepStrictEqual } from 'node:util';
-import { createDetector, type LoggedPoint } from '@/lib/detect';
-import { recordsSchedulerMetric, SCHEDULER_METRIC } from '@/lib/detect/plateau';
+import { createDetector, detectorOptions, detectorPoints, usesSchedulerMetric, type RunPoint } from '@/lib/detect';
+import { SCHEDULER_METRIC } from '@/lib/detect/plateau';
 import { LIMITS } from '../api/limits';
 import { expectedLrAtStep } from '@/lib/expected-lr';
-import { plannedSteps } from '@/lib/planned-steps';
 import { compiledSchedule } from './compiled-schedule';
 import { expectedAt } from './expected-at';
 import type { ScheduleSpec } from '@/lib/schedules/types';
 import { noScheduleVerdict, type ObservedCadence, type Verdict } from '@/lib/verdict';
 import type { Db } from '../db/open-database';
-import type { PointInput, StoredPoint } from '../db/point-store';
+import type { PointInput } from '../db/point-store';
 
 type Detector = ReturnType<typeof createDetector>;
 
@@ -87,29 +86,30 @@ export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
     if (!spec) {
       verdict = noScheduleVerdict();
     } else {
-      const schedule = compiledSchedule(spec);
-      const cadence = (run.cadence as ObservedCadence | null) ?? undefined;
-      const planned = plannedSteps(run.config, run.stepsPerEpoch);
-      const key = JSON.stringify([spec, run.stepsPerEpoch, cadence, planned]);
+      const settings = { schedule: spec, stepsPerEpoch: run.stepsPerEpoch, config: run.config, cadence: run.cadence as ObservedCadence | null };
+      const options = detectorOptions(settings, compiledSchedule);
+      const schedule = options.schedule;
+      const key = JSON.stringify([spec, options.stepsPerEpoch, options.cadence, options.plannedSteps]);
       let entry = entries.get(runId);
       if (entry && entry.key === key && entry.batch >= batch) {
         // A rebuild after this batch committed already read it.
       } else if (entry && entry.key === key && entry.batch === batch - 1 && exact) {
-        entry.detector.add(points.map(toLogged));
+        entry.detector.add(detectorPoints(points));
         entry.batch = batch;
       } else {
         const stored = await db.points.lrPoints(runId);
-        const logged = stored.map(fromStored);
-        // ReduceLROnPlateau is replayed on the values its scheduler.step(metric) calls were given.
-        if (recordsSchedulerMetric(spec, cadence)) {
-          const given = await db.points.metricSeries(runId, SCHEDULER_METRIC, { from: 0, to: LIMITS.maxStep }, 1);
-          logged.push(...given.map((m) => ({ step: m.step, schedulerMetric: m.value })));
-        }
-        const detector = createDetector({ schedule, stepsPerEpoch: run.stepsPerEpoch ?? undefined, cadence, plannedSteps: planned });
-        detector.add(logged);
         // Read after this batch committed: it holds every batch up to this one, also a batch of
         // metrics only, which wrote no point rows.
-        entry = { detector, batch: stored.reduce((m, p) => Math.max(m, p.batch), batch), key };
+        const lastBatch = stored.reduce((m, p) => Math.max(m, p.batch), batch);
+        const all: RunPoint[] = stored;
+        // ReduceLROnPlateau is replayed on the values its scheduler.step(metric) calls were given.
+        if (usesSchedulerMetric(settings)) {
+          const given = await db.points.metricSeries(runId, SCHEDULER_METRIC, { from: 0, to: LIMITS.maxStep }, 1);
+          all.push(...given.map((m) => ({ step: m.step, metrics: { [SCHEDULER_METRIC]: m.value } })));
+        }
+        const detector = createDetector(options);
+        detector.add(detectorPoints(all));
+        entry = { detector, batch: lastBatch, key };
       }
       remember(runId, entry);
       verdict = entry.detector.verdict();
@@ -133,12 +133,4 @@ export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
       return [...failed];
     },
   };
-}
-
-function toLogged(p: PointInput): LoggedPoint {
-  return { step: p.step, epoch: p.epoch, lr: p.lr, lrs: p.lrs, loss: p.loss, schedulerMetric: p.metrics?.[SCHEDULER_METRIC] };
-}
-
-function fromStored(p: StoredPoint): LoggedPoint {
-  return { step: p.step, epoch: p.epoch ?? undefined, lr: p.lr ?? undefined, loss: p.loss ?? undefined };
 }
