@@ -37,6 +37,8 @@ export interface Verdict {
   fix?: string;
   /** Plausibility findings that are not failures (off by one, thresholds never reached, ...). */
   warnings: string[];
+  /** Runs with several optimizers: each optimizer's own verdict (the run's is the worst of them). */
+  optimizers?: Record<string, Verdict>;
 }
 
 /** What the Python client observed of `scheduler.step()` calls; evidence the detector can cite. */

@@ -1,10 +1,11 @@
 // The hot path, behind one interface: points go in through the driver under Prisma's adapter
 // (prepared statements / multi-row inserts), never through createMany, which is 45-130x slower
-// (../shared/PRISMA-OFFLINE.md). The few rows every batch also reads or writes (its API key,
+// (docs/architecture.md, "Ingest"). The few rows every batch also reads or writes (its API key,
 // the run, the run's verdict, alert rules and open alerts) go the same way: each Prisma query
 // costs ~0.45 ms in the wasm query compiler, and a batch of 1,000 points has a budget of ~5 ms
-// in all (DESIGN.md, ingest ≥ 30% of raw inserts). Everything else uses Prisma.
+// in all (docs/architecture.md, budgets: ingest ≥ 30% of raw inserts). Everything else uses Prisma.
 
+import type { PointOptimizers } from '@/lib/optimizers/optimizer-points';
 import type { Cover, Part } from './rollup';
 
 export interface PointInput {
@@ -12,6 +13,8 @@ export interface PointInput {
   epoch?: number;
   lr?: number;
   lrs?: number[];
+  /** Runs with several optimizers: each one's values. */
+  optimizers?: PointOptimizers;
   loss?: number;
   time?: number;
   metrics?: Record<string, number>;
@@ -24,6 +27,11 @@ export interface StoredPoint {
   loss: number | null;
   time: number | null;
   batch: number;
+}
+
+/** A point as the detector reads it back: also each optimizer's values. */
+export interface DetectorPoint extends StoredPoint {
+  optimizers: PointOptimizers | null;
 }
 
 export interface LogResult {
@@ -80,6 +88,8 @@ export interface RunVerdictInputs {
   schedule: unknown;
   stepsPerEpoch: number | null;
   cadence: unknown;
+  /** [{ name, schedule?, cadence? }] for a run with several optimizers, else null. */
+  optimizers: unknown;
   config: unknown;
   lastStep: number | null;
   verdict: unknown;
@@ -129,8 +139,8 @@ export interface PointStore {
   firstAtOrAfter(runId: number, column: 'epoch' | 'time', starts: number[], to: number): Promise<SeriesBucket[]>;
   /** Points written by batches after `batch` (live pages resuming), in step order, at most `limit`. */
   pointsAfterBatch(runId: number, batch: number, limit: number): Promise<StoredPoint[]>;
-  /** Every logged (step, epoch, lr, loss) of a run in step order with the batch that wrote it, for the detector. */
-  lrPoints(runId: number): Promise<StoredPoint[]>;
+  /** Every logged (step, epoch, lr, loss, optimizers) of a run in step order with the batch that wrote it, for the detector. */
+  lrPoints(runId: number): Promise<DetectorPoint[]>;
   /** The LR of the last point at or before `step` that has one. */
   lrAtOrBefore(runId: number, step: number): Promise<number | undefined>;
 }

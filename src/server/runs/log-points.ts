@@ -3,6 +3,7 @@ import type { PointInput, RunAtIngest } from '../db/point-store';
 import type { Principal } from '../keys/authenticate';
 import type { Alerting } from '../alerts/alerting';
 import { SCHEDULER_METRIC } from '@/lib/detect/plateau';
+import { loggedOptimizers, MAX_OPTIMIZERS, withOptimizerSeries } from '@/lib/optimizers/optimizer-points';
 import { LIMITS } from '../api/limits';
 import { AppError } from '../errors';
 import type { RunVerdicts } from './run-verdicts';
@@ -20,7 +21,9 @@ export interface LogDeps {
   alerting: Alerting;
 }
 
-export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: Principal, runId: number, points: PointInput[], now = new Date()): Promise<LogPointsResult> {
+export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: Principal, runId: number, batchPoints: PointInput[], now = new Date()): Promise<LogPointsResult> {
+  // Each optimizer's LR is stored as a series of its own ("lr:<name>"), beside the metrics.
+  const points = withOptimizerSeries(batchPoints);
   // The checks run inside the batch's transaction (SQLite's write lock, PostgreSQL's lock on the
   // run row), on the run as it reads there: no Prisma query (~0.45 ms each) on the per-batch
   // path, and no other batch of the run between the check and the write.
@@ -33,6 +36,10 @@ export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: 
     for (const p of points) if (p.metrics) for (const n in p.metrics) names.add(n);
     if (names.size > LIMITS.metricNamesPerRun) {
       throw new AppError('BAD_REQUEST', `points: a run may log at most ${LIMITS.metricNamesPerRun} distinct metric names; this batch would make it ${names.size}`);
+    }
+    const optimizers = loggedOptimizers([...names]);
+    if (optimizers.length > MAX_OPTIMIZERS) {
+      throw new AppError('BAD_REQUEST', `points: a run may log at most ${MAX_OPTIMIZERS} optimizers; this batch would make it ${optimizers.length} (${optimizers.join(', ')})`);
     }
   };
   const { accepted, duplicates, batch, lateMetrics } = await db.points.logPoints(runId, points, now, admit);

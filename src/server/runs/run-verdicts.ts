@@ -10,18 +10,21 @@ import { expectedLrAtStep } from '@/lib/expected-lr';
 import { plannedSteps } from '@/lib/planned-steps';
 import { compiledSchedule } from './compiled-schedule';
 import { expectedAt } from './expected-at';
-import type { ScheduleSpec } from '@/lib/schedules/types';
-import { noScheduleVerdict, type ObservedCadence, type Verdict } from '@/lib/verdict';
+import { combineVerdicts } from '@/lib/optimizers/combine-verdicts';
+import { asOptimizer, type PointOptimizers } from '@/lib/optimizers/optimizer-points';
+import { verdictTracks, type VerdictTrack } from '@/lib/optimizers/run-optimizers';
+import { noScheduleVerdict, type Verdict } from '@/lib/verdict';
 import type { Db } from '../db/open-database';
-import type { PointInput, StoredPoint } from '../db/point-store';
+import type { DetectorPoint, PointInput } from '../db/point-store';
 
 type Detector = ReturnType<typeof createDetector>;
 
 interface Entry {
-  detector: Detector;
-  /** Last batch folded into the detector. */
+  /** One per verdict track; null for an optimizer without a schedule. */
+  detectors: (Detector | null)[];
+  /** Last batch folded into the detectors. */
   batch: number;
-  /** Schedule, stepsPerEpoch, cadence and planned length the detector was built for. */
+  /** Tracks (schedules, cadences), stepsPerEpoch and planned length the detectors were built for. */
   key: string;
 }
 
@@ -81,43 +84,52 @@ export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
     // Read through the store (a prepared statement), not Prisma: this runs after every batch.
     const run = await db.points.verdictInputs(runId);
     if (!run) throw new Error(`run ${runId} vanished`);
-    const spec = run.schedule as ScheduleSpec | null;
-    let verdict: Verdict;
+    // One detector per optimizer (one for a run with a single optimizer), each on its own schedule and LR series.
+    const tracks = verdictTracks(run);
     let expectedLr: number | null = null;
-    if (!spec) {
-      verdict = noScheduleVerdict();
+    let verdicts: Verdict[];
+    if (tracks.every((t) => !t.schedule)) {
+      verdicts = tracks.map(() => noScheduleVerdict());
     } else {
-      const schedule = compiledSchedule(spec);
-      const cadence = (run.cadence as ObservedCadence | null) ?? undefined;
       const planned = plannedSteps(run.config, run.stepsPerEpoch);
-      const key = JSON.stringify([spec, run.stepsPerEpoch, cadence, planned]);
+      const key = JSON.stringify([tracks, run.stepsPerEpoch, planned]);
       let entry = entries.get(runId);
       if (entry && entry.key === key && entry.batch >= batch) {
         // A rebuild after this batch committed already read it.
       } else if (entry && entry.key === key && entry.batch === batch - 1 && exact) {
-        entry.detector.add(points.map(toLogged));
+        tracks.forEach((t, i) => entry!.detectors[i]?.add(points.map((p) => forTrack(toLogged(p), p.optimizers, t))));
         entry.batch = batch;
       } else {
         const stored = await db.points.lrPoints(runId);
-        const logged = stored.map(fromStored);
         // ReduceLROnPlateau is replayed on the values its scheduler.step(metric) calls were given.
-        if (recordsSchedulerMetric(spec, cadence)) {
-          const given = await db.points.metricSeries(runId, SCHEDULER_METRIC, { from: 0, to: LIMITS.maxStep }, 1);
-          logged.push(...given.map((m) => ({ step: m.step, schedulerMetric: m.value })));
-        }
-        const detector = createDetector({ schedule, stepsPerEpoch: run.stepsPerEpoch ?? undefined, cadence, plannedSteps: planned });
-        detector.add(logged);
+        const given = tracks.some((t) => t.schedule && recordsSchedulerMetric(t.schedule, t.cadence))
+          ? await db.points.metricSeries(runId, SCHEDULER_METRIC, { from: 0, to: LIMITS.maxStep }, 1)
+          : [];
+        const detectors = tracks.map((t) => {
+          if (!t.schedule) return null;
+          const logged = stored.map((p) => forTrack(fromStored(p), p.optimizers, t));
+          if (recordsSchedulerMetric(t.schedule, t.cadence)) logged.push(...given.map((m) => ({ step: m.step, schedulerMetric: m.value })));
+          const detector = createDetector({ schedule: compiledSchedule(t.schedule), stepsPerEpoch: run.stepsPerEpoch ?? undefined, cadence: t.cadence, plannedSteps: planned });
+          detector.add(logged);
+          return detector;
+        });
         // Read after this batch committed: it holds every batch up to this one, also a batch of
         // metrics only, which wrote no point rows.
-        entry = { detector, batch: stored.reduce((m, p) => Math.max(m, p.batch), batch), key };
+        entry = { detectors, batch: stored.reduce((m, p) => Math.max(m, p.batch), batch), key };
       }
       remember(runId, entry);
-      verdict = entry.detector.verdict();
-      if (run.lastStep !== null) {
+      verdicts = entry.detectors.map((d) => d?.verdict() ?? noScheduleVerdict());
+      // "Expected LR now" is the first optimizer's, as the run's own lr is.
+      const first = tracks[0];
+      if (run.lastStep !== null && first.schedule) {
+        const schedule = compiledSchedule(first.schedule);
         // A verifiable schedule's formula holds past its end too (PyTorch raises there); a plateau replay is read from the store.
-        expectedLr = schedule.verifiable ? (expectedLrAtStep(schedule, run.stepsPerEpoch)?.(run.lastStep) ?? null) : ((await expectedAt(db, runId, run))?.(run.lastStep) ?? null);
+        expectedLr = schedule.verifiable
+          ? (expectedLrAtStep(schedule, run.stepsPerEpoch)?.(run.lastStep) ?? null)
+          : ((await expectedAt(db, runId, { schedule: first.schedule, stepsPerEpoch: run.stepsPerEpoch, cadence: first.cadence }))?.(run.lastStep) ?? null);
       }
     }
+    const verdict = tracks[0].optimizer === null ? verdicts[0] : combineVerdicts(tracks.map((t, i) => [t.optimizer!, verdicts[i]] as const));
     // Compared as JSON values, not strings: PostgreSQL's jsonb hands keys back in its own order.
     if (expectedLr !== run.expectedLr || !isDeepStrictEqual(JSON.parse(JSON.stringify(verdict)), run.verdict)) {
       await db.points.saveVerdict(runId, { verdict, verdictKind: verdict.kind, flagged: verdict.flagged, expectedLr });
@@ -135,10 +147,15 @@ export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
   };
 }
 
+/** A point as the track's optimizer saw it. */
+function forTrack(p: LoggedPoint, optimizers: PointOptimizers | null | undefined, track: VerdictTrack): LoggedPoint {
+  return track.optimizer === null ? p : asOptimizer({ ...p, optimizers }, track.optimizer, track.first);
+}
+
 function toLogged(p: PointInput): LoggedPoint {
   return { step: p.step, epoch: p.epoch, lr: p.lr, lrs: p.lrs, loss: p.loss, schedulerMetric: p.metrics?.[SCHEDULER_METRIC] };
 }
 
-function fromStored(p: StoredPoint): LoggedPoint {
+function fromStored(p: DetectorPoint): LoggedPoint {
   return { step: p.step, epoch: p.epoch ?? undefined, lr: p.lr ?? undefined, loss: p.loss ?? undefined };
 }

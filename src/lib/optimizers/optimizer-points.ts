@@ -1,0 +1,82 @@
+// Several optimizers in one run (GANs, Coqui's vocoders): what a point carries for each, the
+// chart series each optimizer's LR is stored and read as, and a point as one optimizer saw it.
+// Pure.
+
+/** Optimizer names: what clients send (Coqui's "gen"/"disc", or the index as a string). */
+export const OPTIMIZER_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+/** Per point and per run. */
+export const MAX_OPTIMIZERS = 8;
+
+/** One optimizer's values at a point: group 0's LR, every group's LR, its scheduler's own counter. */
+export interface OptimizerValues {
+  lr?: number;
+  lrs?: number[];
+  schedulerStep?: number;
+}
+
+export type PointOptimizers = Record<string, OptimizerValues>;
+
+// ":" cannot occur in a logged metric's name, so these never collide with one.
+const LR_PREFIX = 'lr:';
+const EXPECTED_PREFIX = 'expected_lr:';
+
+/** The series an optimizer's logged LR is stored as, beside the run's metrics: "lr:<name>". */
+export const lrSeriesName = (optimizer: string) => `${LR_PREFIX}${optimizer}`;
+
+/** The series of the LR an optimizer's own schedule prescribes: "expected_lr:<name>". */
+export const expectedSeriesName = (optimizer: string) => `${EXPECTED_PREFIX}${optimizer}`;
+
+/** Which optimizer a series name is about, or undefined for any other series. */
+export function optimizerSeries(series: string): { kind: 'lr' | 'expected_lr'; optimizer: string } | undefined {
+  for (const [kind, prefix] of [['lr', LR_PREFIX], ['expected_lr', EXPECTED_PREFIX]] as const) {
+    if (series.startsWith(prefix) && OPTIMIZER_NAME.test(series.slice(prefix.length))) return { kind, optimizer: series.slice(prefix.length) };
+  }
+  return undefined;
+}
+
+/** The optimizers whose LR a run has logged, in the order their series were first seen. */
+export function loggedOptimizers(metricNames: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const n of metricNames) {
+    const s = optimizerSeries(n);
+    if (s?.kind === 'lr') out.push(s.optimizer);
+  }
+  return out;
+}
+
+/**
+ * The batch with each optimizer's LR added to the point's metrics as "lr:<name>", so it is stored,
+ * rolled up and charted as a series of its own. Points without optimizers are returned as they are.
+ */
+export function withOptimizerSeries<P extends { metrics?: Record<string, number>; optimizers?: PointOptimizers }>(points: P[]): P[] {
+  if (!points.some((p) => p.optimizers)) return points;
+  return points.map((p) => {
+    if (!p.optimizers) return p;
+    let metrics: Record<string, number> | undefined;
+    for (const name in p.optimizers) {
+      const lr = p.optimizers[name].lr ?? p.optimizers[name].lrs?.[0];
+      if (lr === undefined) continue;
+      metrics ??= { ...p.metrics };
+      metrics[lrSeriesName(name)] = lr;
+    }
+    return metrics ? { ...p, metrics } : p;
+  });
+}
+
+interface PointWithLr {
+  lr?: number;
+  lrs?: number[];
+  schedulerStep?: number;
+  optimizers?: PointOptimizers | null;
+}
+
+/**
+ * A point as one optimizer saw it: that optimizer's lr, lrs and schedulerStep in place of the
+ * point's own. The point's own values are the first optimizer's (the wire contract), so the first
+ * falls back on them where the point names no values for it; another optimizer gets none.
+ */
+export function asOptimizer<P extends PointWithLr>(p: P, optimizer: string, first: boolean): P {
+  const own = p.optimizers?.[optimizer];
+  if (!own) return first ? p : { ...p, lr: undefined, lrs: undefined, schedulerStep: undefined };
+  return { ...p, lr: own.lr, lrs: own.lrs, schedulerStep: own.schedulerStep };
+}
