@@ -182,6 +182,7 @@ const pointFields: Record<string, fc.Arbitrary<unknown>> = {
     fc.constant(Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`m${i}`, i]))),
   ),
   time: fc.oneof(notNumber.filter((v) => !(typeof v === 'string' && false)), overflow),
+  schedulerStep: notStep,
 };
 const badPoint: fc.Arbitrary<Case> = fc
   .tuple(batch, fc.nat(), fc.oneof(...Object.entries(pointFields).map(([f, a]) => a.map((v) => [f, v] as const))))
@@ -195,7 +196,7 @@ const pointNotObject: fc.Arbitrary<Case> = fc.tuple(batch, fc.nat(), fc.oneof(no
   (pts as unknown[])[at] = v;
   return { input: { runId, points: pts }, field: `points[${at}]` };
 });
-const pointUnknownField: fc.Arbitrary<Case> = fc.tuple(batch, fc.nat(), unknownKey(['step', 'epoch', 'lr', 'lrs', 'loss', 'metrics', 'time'])).map(([pts, i, k]) => {
+const pointUnknownField: fc.Arbitrary<Case> = fc.tuple(batch, fc.nat(), unknownKey(['step', 'epoch', 'lr', 'lrs', 'loss', 'metrics', 'time', 'schedulerStep'])).map(([pts, i, k]) => {
   const at = i % pts.length;
   pts[at] = { ...pts[at], [k]: 1 } as any;
   return { input: { runId, points: pts }, field: `points[${at}]` };

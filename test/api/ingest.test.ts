@@ -2,7 +2,7 @@
 // foundation issue, every bad input it names, and "nothing stored changes" after each.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '@/server/api/limits';
-import { sqlWrite } from '../helpers/raw-db';
+import { sql, sqlWrite } from '../helpers/raw-db';
 import { type TestServer, startServer } from '../helpers/server';
 import { data, mutate, query } from '../helpers/trpc-http';
 
@@ -209,6 +209,18 @@ describe('runs.log', () => {
     expect(Date.parse(run.lastSeenAt)).toBeGreaterThan(Date.parse(t0));
     expect(run.metricNames).toEqual(['acc', 'grad/norm']);
     expect(data<any>(await query(server.url, 'runs.series', { runId: id, metric: 'grad/norm' })).points).toEqual([{ step: 0, value: 3, min: 3, max: 3 }]);
+  });
+
+  it("stores each point's schedulerStep (the scheduler's own counter), null where a point has none", async () => {
+    const id = await newRun({ schedule: { ...multiStep, frequency: 2 }, stepsPerEpoch: 10 });
+    expect(data<any>(await query(server.url, 'runs.get', { id })).run.schedule.frequency).toBe(2);
+    const points = [{ step: 0, lr: 0.1, schedulerStep: 0 }, { step: 1, lr: 0.1 }, { step: 2, lr: 0.1, lrs: [0.1, 0.01], schedulerStep: 2 }];
+    expect(data(await mutate(server.url, 'runs.log', { runId: id, points }, key))).toMatchObject({ accepted: 3 });
+    const rows = await sql<{ step: number; schedulerStep: number | null }>(server.databaseUrl, 'SELECT "step", "schedulerStep" FROM "Point" WHERE "runId" = $1 ORDER BY "step"', [id]);
+    expect(rows.map((r) => [Number(r.step), r.schedulerStep === null ? null : Number(r.schedulerStep)])).toEqual([[0, 0], [1, null], [2, 2]]);
+    const bad = await mutate(server.url, 'runs.log', { runId: id, points: [{ step: 3, lr: 0.1, schedulerStep: -1 }] }, key);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error!.message).toMatch(/^points\[0\]\.schedulerStep: must be an integer ≥ 0/);
   });
 
   it('accepts a batch of 10,000 points and refuses 10,001', async () => {

@@ -13,6 +13,8 @@ export interface LoggedPoint {
   loss?: number;
   /** The value scheduler.step(metric) was given right after this step (ReduceLROnPlateau). */
   schedulerMetric?: number;
+  /** The scheduler's own counter (last_epoch) when the LR was read. */
+  schedulerStep?: number;
 }
 
 export class Series {

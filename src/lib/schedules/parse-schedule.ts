@@ -16,7 +16,7 @@ import { fail, isRecord, readParams, show } from './params';
 import { REGISTRY, SCHEDULE_NAMES } from './registry';
 import type { Interval, ScheduleSpec } from './types';
 
-const SPEC_FIELDS = ['name', 'params', 'interval', 'baseLr'];
+const SPEC_FIELDS = ['name', 'params', 'interval', 'frequency', 'baseLr'];
 
 export interface ParsedNode {
   spec: ScheduleSpec;
@@ -66,6 +66,10 @@ export function parseNode(value: unknown, path: string, parent?: Parent): Parsed
 
   const interval = value.interval;
   if (interval !== undefined && interval !== 'step' && interval !== 'epoch') fail(join(path, 'interval'), `must be "step" or "epoch", got ${show(interval)}`);
+  const frequency = value.frequency;
+  if (frequency !== undefined && !(typeof frequency === 'number' && Number.isInteger(frequency) && frequency >= 1 && frequency <= 1_000_000)) {
+    fail(join(path, 'frequency'), `must be an integer from 1 to 1000000 (scheduler.step() runs every frequency intervals), got ${show(frequency)}`);
+  }
   const baseLr = value.baseLr;
   if (baseLr !== undefined && !(typeof baseLr === 'number' && Number.isFinite(baseLr) && baseLr > 0)) {
     fail(join(path, 'baseLr'), `must be a number > 0 (the optimizer's initial LR), got ${show(baseLr)}`);
@@ -73,6 +77,7 @@ export function parseNode(value: unknown, path: string, parent?: Parent): Parsed
   if (parent) {
     if (parent.depth > MAX_SCHEDULE_NESTING) fail(path, `schedules may nest at most ${MAX_SCHEDULE_NESTING} levels deep (SequentialLR or ChainedScheduler inside one another)`);
     if (interval !== undefined) fail(join(path, 'interval'), 'belongs on the outer schedule: its schedulers are stepped by it');
+    if (frequency !== undefined) fail(join(path, 'frequency'), 'belongs on the outer schedule: its schedulers are stepped by it');
     if (baseLr !== undefined) fail(join(path, 'baseLr'), 'belongs on the outer schedule: its schedulers share one optimizer');
   }
 
@@ -88,6 +93,7 @@ export function parseNode(value: unknown, path: string, parent?: Parent): Parsed
 
   const spec: ScheduleSpec = { name, params: normalized };
   if (interval !== undefined) spec.interval = interval as Interval;
+  if (frequency !== undefined && frequency !== 1) spec.frequency = frequency as number;
   if (baseLr !== undefined) spec.baseLr = baseLr as number;
   return { spec, def, values };
 }

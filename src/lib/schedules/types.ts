@@ -11,6 +11,8 @@ export interface ScheduleSpec {
   params: Record<string, unknown>;
   /** How often the user meant `scheduler.step()` to run. */
   interval?: Interval;
+  /** scheduler.step() is meant to run every `frequency` intervals (Lightning's frequency); 1 when absent. */
+  frequency?: number;
   /** The optimizer's initial LR for param group 0 (η0). */
   baseLr?: number;
 }

@@ -65,8 +65,10 @@ const wirePoint = z.strictObject(
       .refine((m) => Object.keys(m).length <= LIMITS.metricsPerPoint, `at most ${LIMITS.metricsPerPoint} metrics per point`)
       .optional(),
     time: z.number({ error: 'must be Unix seconds (a finite number)' }).finite('must be Unix seconds (a finite number)').optional(),
+    // The scheduler's own counter (last_epoch) when the LR was read.
+    schedulerStep: step.optional(),
   },
-  { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field(s) ${iss.keys.join(', ')}; a point has step, epoch, lr, lrs, optimizers, loss, metrics, time` : 'must be an object { step, lr?, ... }') },
+  { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field(s) ${iss.keys.join(', ')}; a point has step, epoch, lr, lrs, optimizers, loss, metrics, time, schedulerStep` : 'must be an object { step, lr?, ... }') },
 );
 
 type WirePoint = z.output<typeof wirePoint>;

@@ -18,6 +18,8 @@ export interface PointInput {
   loss?: number;
   time?: number;
   metrics?: Record<string, number>;
+  /** The scheduler's own counter (last_epoch) when the LR was read. */
+  schedulerStep?: number;
 }
 
 export interface StoredPoint {
@@ -29,8 +31,11 @@ export interface StoredPoint {
   batch: number;
 }
 
-/** A point as the detector reads it back: also each optimizer's values. */
-export interface DetectorPoint extends StoredPoint {
+/** A stored point as the detector reads it: also every group's LR and the scheduler's counter. */
+export interface LrPoint extends StoredPoint {
+  lrs: number[] | null;
+  schedulerStep: number | null;
+  /** Runs with several optimizers: each one's values. */
   optimizers: PointOptimizers | null;
 }
 
@@ -139,8 +144,8 @@ export interface PointStore {
   firstAtOrAfter(runId: number, column: 'epoch' | 'time', starts: number[], to: number): Promise<SeriesBucket[]>;
   /** Points written by batches after `batch` (live pages resuming), in step order, at most `limit`. */
   pointsAfterBatch(runId: number, batch: number, limit: number): Promise<StoredPoint[]>;
-  /** Every logged (step, epoch, lr, loss, optimizers) of a run in step order with the batch that wrote it, for the detector. */
-  lrPoints(runId: number): Promise<DetectorPoint[]>;
+  /** Every logged point of a run in step order with the batch that wrote it, for the detector. */
+  lrPoints(runId: number): Promise<LrPoint[]>;
   /** The LR of the last point at or before `step` that has one. */
   lrAtOrBefore(runId: number, step: number): Promise<number | undefined>;
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ApiKeyRow, DetectorPoint, LogResult, PointColumn, PointInput, PointStore, RunVerdictInputs, SeriesBucket, StepRange, StoredPoint } from './point-store';
+import type { ApiKeyRow, LogResult, LrPoint, PointColumn, PointInput, PointStore, RunVerdictInputs, SeriesBucket, StepRange, StoredPoint } from './point-store';
 import { type MetricValue, mergeRollupRows, metricRollupRows, type Part, rollupRows } from './rollup';
 
 const COLUMNS: Record<PointColumn, string> = { lr: '"lr"', loss: '"loss"', epoch: '"epoch"', time: '"time"' };
@@ -10,9 +10,9 @@ const COLUMNS: Record<PointColumn, string> = { lr: '"lr"', loss: '"loss"', epoch
 // 65,535-parameter cap. Metrics, up to 100 per point, are sent this many rows at a time.
 const METRIC_CHUNK = 20_000;
 
-const INSERT_POINTS = `INSERT INTO "Point" ("runId","step","epoch","lr","lrs","loss","time","batch","optimizers")
-  SELECT $1, u.step, u.epoch, u.lr, u.lrs::jsonb, u.loss, u.time, $2, u.optimizers::jsonb
-  FROM unnest($3::int[], $4::float8[], $5::float8[], $6::text[], $7::float8[], $8::float8[], $9::text[]) AS u(step, epoch, lr, lrs, loss, time, optimizers)
+const INSERT_POINTS = `INSERT INTO "Point" ("runId","step","epoch","lr","lrs","loss","time","batch","schedulerStep","optimizers")
+  SELECT $1, u.step, u.epoch, u.lr, u.lrs::jsonb, u.loss, u.time, $2, u.scheduler_step, u.optimizers::jsonb
+  FROM unnest($3::int[], $4::float8[], $5::float8[], $6::text[], $7::float8[], $8::float8[], $9::int[], $10::text[]) AS u(step, epoch, lr, lrs, loss, time, scheduler_step, optimizers)
   ON CONFLICT DO NOTHING RETURNING "step"`;
 
 const INSERT_METRICS = `INSERT INTO "MetricPoint" ("runId","name","step","value")
@@ -77,6 +77,7 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
         const groupLrs = new Array<string | null>(n);
         const losses = new Array<number | null>(n);
         const times = new Array<number | null>(n);
+        const schedulerSteps = new Array<number | null>(n);
         const optimizers = new Array<string | null>(n);
         for (let i = 0; i < n; i++) {
           const p = points[i];
@@ -86,9 +87,10 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
           groupLrs[i] = p.lrs ? JSON.stringify(p.lrs) : null;
           losses[i] = p.loss ?? null;
           times[i] = p.time ?? null;
+          schedulerSteps[i] = p.schedulerStep ?? null;
           optimizers[i] = p.optimizers ? JSON.stringify(p.optimizers) : null;
         }
-        const inserted = await client.query(INSERT_POINTS, [runId, batch, steps, epochs, lrs, groupLrs, losses, times, optimizers]);
+        const inserted = await client.query(INSERT_POINTS, [runId, batch, steps, epochs, lrs, groupLrs, losses, times, schedulerSteps, optimizers]);
         const insertedSteps = new Set<number>();
         for (const r of inserted.rows) insertedSteps.add(Number(r.step));
         const names = new Set<string>(run.metricNames ?? []);
@@ -282,8 +284,8 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
       return rows as StoredPoint[];
     },
     async lrPoints(runId) {
-      const { rows } = await pool.query('SELECT "step", "epoch", "lr", "loss", "time", "batch", "optimizers" FROM "Point" WHERE "runId" = $1 ORDER BY "step"', [runId]);
-      return rows as DetectorPoint[];
+      const { rows } = await pool.query('SELECT "step", "epoch", "lr", "lrs", "loss", "time", "batch", "schedulerStep", "optimizers" FROM "Point" WHERE "runId" = $1 ORDER BY "step"', [runId]);
+      return rows as LrPoint[];
     },
     async lrAtOrBefore(runId, step) {
       const { rows } = await pool.query('SELECT "lr" FROM "Point" WHERE "runId" = $1 AND "step" <= $2 AND "lr" IS NOT NULL ORDER BY "step" DESC LIMIT 1', [runId, step]);

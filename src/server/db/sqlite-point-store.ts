@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ApiKeyRow, DetectorPoint, LogResult, PointColumn, PointInput, PointStore, RunAtIngest, SeriesBucket, StepRange, StoredPoint } from './point-store';
+import type { ApiKeyRow, LogResult, LrPoint, PointColumn, PointInput, PointStore, RunAtIngest, SeriesBucket, StepRange, StoredPoint } from './point-store';
 import { type MetricValue, metricRollupRows, type Part, rollupRows } from './rollup';
 
 interface RunRow {
@@ -42,7 +42,7 @@ const parseJson = (v: string | null): unknown => (v === null ? null : JSON.parse
 
 // Rows per multi-row INSERT. One statement per 100 rows instead of one per row halves the
 // per-row cost (binding and stepping a statement from JS costs about as much as the insert
-// itself); 100 × 9 parameters stays far below SQLite's limit of 32,766.
+// itself); 100 × 10 parameters stays far below SQLite's limit of 32,766.
 const ROWS_PER_INSERT = 100;
 
 /**
@@ -88,7 +88,7 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
      FROM "Run" r LEFT JOIN "AlertRule" a ON a."projectId" = r."projectId" WHERE r."id" = ?`,
   );
   const alertOpen = prep('SELECT 1 FROM "Alert" WHERE "openKey" = ?').pluck();
-  const insertPoints = bulkInsert(prep, 'Point', ['runId', 'step', 'epoch', 'lr', 'lrs', 'loss', 'time', 'batch', 'optimizers']);
+  const insertPoints = bulkInsert(prep, 'Point', ['runId', 'step', 'epoch', 'lr', 'lrs', 'loss', 'time', 'batch', 'schedulerStep', 'optimizers']);
   const insertMetrics = bulkInsert(prep, 'MetricPoint', ['runId', 'name', 'step', 'value']);
   const batchOfPoint = prep('SELECT "batch" FROM "Point" WHERE "runId" = ? AND "step" = ?').pluck();
   const insertMetric = prep('INSERT INTO "MetricPoint" ("runId", "name", "step", "value") VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
@@ -130,7 +130,7 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
     return stmt;
   };
   const afterBatch = prep('SELECT "step", "epoch", "lr", "loss", "time", "batch" FROM "Point" WHERE "runId" = ? AND "batch" > ? ORDER BY "step" LIMIT ?');
-  const lrPoints = prep('SELECT "step", "epoch", "lr", "loss", "time", "batch", "optimizers" FROM "Point" WHERE "runId" = ? ORDER BY "step"');
+  const lrPoints = prep('SELECT "step", "epoch", "lr", "lrs", "loss", "time", "batch", "schedulerStep", "optimizers" FROM "Point" WHERE "runId" = ? ORDER BY "step"');
   const lrAtOrBefore = prep('SELECT "lr" FROM "Point" WHERE "runId" = ? AND "step" <= ? AND "lr" IS NOT NULL ORDER BY "step" DESC LIMIT 1').pluck();
 
   const log = db.transaction((runId: number, points: PointInput[], now: number, admit?: (run: RunAtIngest | undefined) => void): LogResult => {
@@ -149,7 +149,8 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
       a[at + 5] = p.loss ?? null;
       a[at + 6] = p.time ?? null;
       a[at + 7] = batch;
-      a[at + 8] = p.optimizers ? JSON.stringify(p.optimizers) : null;
+      a[at + 8] = p.schedulerStep ?? null;
+      a[at + 9] = p.optimizers ? JSON.stringify(p.optimizers) : null;
     });
     // Which points are new: all of them, or (a re-sent batch) those whose row carries this
     // batch's number, since a conflicting row keeps the number of the batch that wrote it.
@@ -293,8 +294,8 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
       return afterBatch.all(runId, batch, limit) as StoredPoint[];
     },
     async lrPoints(runId) {
-      const rows = lrPoints.all(runId) as (StoredPoint & { optimizers: string | null })[];
-      return rows.map((r) => (r.optimizers === null ? (r as DetectorPoint) : { ...r, optimizers: JSON.parse(r.optimizers) }));
+      const rows = lrPoints.all(runId) as (Omit<LrPoint, 'lrs' | 'optimizers'> & { lrs: string | null; optimizers: string | null })[];
+      return rows.map((r) => ({ ...r, lrs: r.lrs === null ? null : (JSON.parse(r.lrs) as number[]), optimizers: r.optimizers === null ? null : JSON.parse(r.optimizers) }));
     },
     async lrAtOrBefore(runId, step) {
       return (lrAtOrBefore.get(runId, step) as number | undefined) ?? undefined;

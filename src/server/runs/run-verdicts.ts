@@ -15,7 +15,7 @@ import { asOptimizer, type PointOptimizers } from '@/lib/optimizers/optimizer-po
 import { verdictTracks, type VerdictTrack } from '@/lib/optimizers/run-optimizers';
 import { noScheduleVerdict, type Verdict } from '@/lib/verdict';
 import type { Db } from '../db/open-database';
-import type { DetectorPoint, PointInput } from '../db/point-store';
+import type { LrPoint, PointInput } from '../db/point-store';
 
 type Detector = ReturnType<typeof createDetector>;
 
@@ -153,9 +153,9 @@ function forTrack(p: LoggedPoint, optimizers: PointOptimizers | null | undefined
 }
 
 function toLogged(p: PointInput): LoggedPoint {
-  return { step: p.step, epoch: p.epoch, lr: p.lr, lrs: p.lrs, loss: p.loss, schedulerMetric: p.metrics?.[SCHEDULER_METRIC] };
+  return { step: p.step, epoch: p.epoch, lr: p.lr, lrs: p.lrs, loss: p.loss, schedulerMetric: p.metrics?.[SCHEDULER_METRIC], schedulerStep: p.schedulerStep };
 }
 
-function fromStored(p: DetectorPoint): LoggedPoint {
-  return { step: p.step, epoch: p.epoch ?? undefined, lr: p.lr ?? undefined, loss: p.loss ?? undefined };
+function fromStored(p: LrPoint): LoggedPoint {
+  return { step: p.step, epoch: p.epoch ?? undefined, lr: p.lr ?? undefined, lrs: p.lrs ?? undefined, loss: p.loss ?? undefined, schedulerStep: p.schedulerStep ?? undefined };
 }

@@ -99,6 +99,12 @@ describe('interval and baseLr', () => {
     expect(errorOf(step({ step_size: 2 }, { interval: 'batch' })).message).toBe('interval: must be "step" or "epoch", got "batch"');
   });
 
+  it('frequency is an integer ≥ 1, kept only when it is not the default', () => {
+    expect(parseSchedule(step({ step_size: 2 }, { interval: 'epoch', frequency: 3 })).frequency).toBe(3);
+    expect(parseSchedule(step({ step_size: 2 }, { frequency: 1 }))).not.toHaveProperty('frequency');
+    for (const bad of [0, -1, 1.5, '2', null, 2e6]) expect(errorOf(step({ step_size: 2 }, { frequency: bad })).message).toMatch(/^frequency: must be an integer from 1/);
+  });
+
   it('baseLr is a finite number > 0', () => {
     for (const bad of [0, -1e-3, Number.POSITIVE_INFINITY, '1e-3', null]) expect(errorOf(step({ step_size: 2 }, { baseLr: bad })).path).toBe('baseLr');
   });
@@ -160,6 +166,8 @@ describe('composites', () => {
     expect(errorOf({ name: 'ChainedScheduler', params: { schedulers: [constExp[0], child] }, baseLr: 1 }).path).toBe('params.schedulers[1].baseLr');
     const stepped = { ...constExp[0], interval: 'step' };
     expect(errorOf({ name: 'ChainedScheduler', params: { schedulers: [stepped] }, baseLr: 1 }).path).toBe('params.schedulers[0].interval');
+    const every = { ...constExp[0], frequency: 2 };
+    expect(errorOf({ name: 'ChainedScheduler', params: { schedulers: [every] }, baseLr: 1 }).path).toBe('params.schedulers[0].frequency');
   });
 
   it('SequentialLR needs one milestone fewer than schedulers, increasing and after 0', () => {
@@ -238,6 +246,6 @@ describe('the normalized spec', () => {
   it('refuses anything but a spec object, and unknown fields', () => {
     expect(errorOf('StepLR').path).toBe('');
     expect(errorOf(null).message).toMatch(/^must be a schedule spec/);
-    expect(errorOf({ name: 'StepLR', params: { step_size: 1 }, baseLR: 0.1 }).message).toBe('baseLR: unknown field; did you mean "baseLr"? (a schedule spec has name, params, interval, baseLr)');
+    expect(errorOf({ name: 'StepLR', params: { step_size: 1 }, baseLR: 0.1 }).message).toBe('baseLR: unknown field; did you mean "baseLr"? (a schedule spec has name, params, interval, frequency, baseLr)');
   });
 });
