@@ -1,4 +1,4 @@
-// Detector budget (DESIGN.md): a full verdict on 1,000,000 points ≤ 200 ms, and an incremental
+// Detector budget (docs/architecture.md, budgets): a full verdict on 1,000,000 points ≤ 200 ms, and an incremental
 // update costing time proportional to the batch. Prints both for a correct run and for the
 // Coqui failure (where the alternative hypotheses are fitted too).
 //   npx tsx bench/detector.ts

@@ -1,4 +1,4 @@
-// The verdict contract (../shared/DESIGN.md, "Verdict"). Shared by the detector, the store,
+// The verdict contract (docs/architecture.md, "Verdict"). Shared by the detector, the store,
 // the API and the pages.
 
 export const CAUSES = [

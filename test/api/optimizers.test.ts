@@ -158,6 +158,28 @@ describe('a run with several optimizers', () => {
     expect((await series(id, 'lr:disc')).points).toHaveLength(75);
   });
 
+  it('checks the README’s example: two epoch schedules, each optimizer on its own base LR and gamma', async () => {
+    const exp = (baseLr: number, gamma: number) => ({ name: 'ExponentialLR', params: { gamma }, interval: 'epoch', baseLr });
+    const id = await create({ name: 'hifigan', stepsPerEpoch: 500, schedule: exp(2e-4, 0.999), optimizers: { gen: { schedule: exp(2e-4, 0.999) }, disc: { schedule: exp(1e-4, 0.99) } } });
+    const points = Array.from({ length: 2000 }, (_, step) => {
+      const epoch = Math.floor(step / 500);
+      const g = 2e-4 * 0.999 ** epoch;
+      return { step, epoch, lr: g, optimizers: { gen: { lr: g, schedulerStep: epoch }, disc: { lr: 1e-4 * 0.99 ** epoch, schedulerStep: epoch } } };
+    });
+    await log(id, points);
+    expect(points[500].optimizers.disc.lr).toBeCloseTo(9.9e-5, 15);
+    const run = await getRun(id);
+    expect(run.verdict.optimizers.gen.kind).toBe('ok');
+    expect(run.verdict.optimizers.disc.kind).toBe('ok');
+    // The same run with disc's scheduler stepped every batch instead of every epoch is flagged.
+    const bad = await create({ name: 'hifigan-disc-per-batch', stepsPerEpoch: 500, schedule: exp(2e-4, 0.999), optimizers: { gen: { schedule: exp(2e-4, 0.999) }, disc: { schedule: exp(1e-4, 0.99) } } });
+    await log(bad, points.map((p) => ({ ...p, optimizers: { gen: p.optimizers.gen, disc: { lr: 1e-4 * 0.99 ** p.step, schedulerStep: p.step } } })));
+    const v = (await getRun(bad)).verdict;
+    expect(v.flagged).toBe(true);
+    expect(v.message).toMatch(/^optimizer disc: /);
+    expect(v.optimizers.gen.flagged).toBe(false);
+  });
+
   it('leaves a run with one optimizer exactly as before', async () => {
     const id = await create({ name: 'single', schedule: gen });
     await log(id, ganPoints(0, 150).map(({ optimizers, ...p }) => p));

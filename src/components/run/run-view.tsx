@@ -12,8 +12,10 @@ import { ErrorState, LiveIndicator, Loading } from '@/components/states';
 import { type AxisMaps, axisAvailable, bucketsToXY, epochMap, extendStepMap, stepMap, stepsForX, toX, X_MODES, X_TITLES, type XMode, xFormatter } from '@/lib/ui/axes';
 import { formatAgo, formatDateTime, formatLr, formatStep, formatValue, prettyJson } from '@/lib/ui/format';
 import { appendLive, type Bucket, disagreementRegions, LIVE_REFETCH_THRESHOLD, type LivePoint, mergeLive } from '@/lib/ui/series';
+import { optimizerSeries } from '@/lib/optimizers/optimizer-points';
 import { useTRPC } from '@/trpc/client';
 import type { Run } from '@/trpc/types';
+import { OptimizerCharts } from './optimizer-charts';
 import { VerdictPanel } from './verdict-panel';
 
 const MAX_POINTS = 2000;
@@ -258,6 +260,8 @@ export function RunView({ id, focusStep }: { id: number; focusStep?: number }) {
         </span>
       </section>
 
+      <OptimizerCharts run={r} mode={mode} maps={maps} view={view} enabled={enabled} tick={metricTick} maxPoints={MAX_POINTS} yLog={yLog} onView={onView} resetKey={resetKey} xFmt={xFmt} />
+
       <div className="grid-2" style={{ marginTop: 12 }}>
         {hasLoss && (
           <section className="panel" aria-labelledby="loss-title">
@@ -275,7 +279,7 @@ export function RunView({ id, focusStep }: { id: number; focusStep?: number }) {
             />
           </section>
         )}
-        {r.metricNames.map((name) => (
+        {r.metricNames.filter((name) => !optimizerSeries(name)).map((name) => (
           <MetricChart key={name} run={r} name={name} mode={mode} maps={maps} view={view} enabled={enabled} tick={metricTick} onView={onView} resetKey={resetKey} xFmt={xFmt} />
         ))}
       </div>

@@ -44,6 +44,13 @@ export function loggedOptimizers(metricNames: readonly string[]): string[] {
   return out;
 }
 
+/** A run's optimizers for its page: those declared (in order), then any only its points name. */
+export function runOptimizerNames(declared: readonly { name: string }[], metricNames: readonly string[]): string[] {
+  const names = declared.map((o) => o.name);
+  for (const n of loggedOptimizers(metricNames)) if (!names.includes(n)) names.push(n);
+  return names;
+}
+
 /**
  * The batch with each optimizer's LR added to the point's metrics as "lr:<name>", so it is stored,
  * rolled up and charted as a series of its own. Points without optimizers are returned as they are.

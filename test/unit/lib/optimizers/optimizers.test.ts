@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { combineVerdicts } from '@/lib/optimizers/combine-verdicts';
-import { asOptimizer, expectedSeriesName, loggedOptimizers, lrSeriesName, optimizerSeries, withOptimizerSeries } from '@/lib/optimizers/optimizer-points';
+import { asOptimizer, expectedSeriesName, loggedOptimizers, lrSeriesName, optimizerSeries, runOptimizerNames, withOptimizerSeries } from '@/lib/optimizers/optimizer-points';
 import { mergeOptimizers, verdictTracks } from '@/lib/optimizers/run-optimizers';
 import type { Verdict } from '@/lib/verdict';
 
@@ -29,6 +29,11 @@ describe('optimizer series names', () => {
 
   it('lists the optimizers a run has logged, from its series names', () => {
     expect(loggedOptimizers(['acc', 'lr:gen', 'expected_lr:x', 'lr:disc', 'lr:'])).toEqual(['gen', 'disc']);
+  });
+
+  it('lists a run’s optimizers for its page: declared ones in order, then those only its points name', () => {
+    expect(runOptimizerNames([{ name: 'gen' }, { name: 'disc' }], ['acc', 'lr:disc', 'lr:aux', 'lr:gen'])).toEqual(['gen', 'disc', 'aux']);
+    expect(runOptimizerNames([], ['acc'])).toEqual([]);
   });
 
   it('adds each optimizer’s LR (or group 0 of its lrs) to the point’s metrics, copying only points that have some', () => {

@@ -52,7 +52,7 @@ const EXAMPLES: Record<string, unknown> = {
 const UNVERIFIABLE = ['ReduceLROnPlateau', 'LambdaLR', 'MultiplicativeLR', 'reduce_lr_on_plateau'];
 
 describe('the registry', () => {
-  it('knows every name DESIGN.md lists, and nothing without an example here', () => {
+  it('knows every name docs/architecture.md lists, and nothing without an example here', () => {
     expect([...SCHEDULE_NAMES].sort()).toEqual(Object.keys(EXAMPLES).sort());
     expect(SCHEDULE_FAMILIES.coqui).toEqual(['StepwiseGradualLR', 'NoamLR']);
     expect(SCHEDULE_FAMILIES.pytorch).toContain('ChainedScheduler');
