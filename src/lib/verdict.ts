@@ -39,6 +39,8 @@ export interface Verdict {
   warnings: string[];
   /** Runs with several optimizers: each optimizer's own verdict (the run's is the worst of them). */
   optimizers?: Record<string, Verdict>;
+  /** Runs with several optimizers: the optimizer whose verdict the run's is. */
+  optimizer?: string;
 }
 
 /** What the Python client observed of `scheduler.step()` calls; evidence the detector can cite. */

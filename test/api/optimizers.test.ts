@@ -64,6 +64,7 @@ describe('a run with several optimizers', () => {
     expect(run.flagged ?? run.verdict.flagged).toBe(true);
     expect(run.verdict.kind).toBe('flagged');
     expect(run.verdict.message).toMatch(/^optimizer disc: /);
+    expect(run.verdict.optimizer).toBe('disc');
     expect(run.verdict.optimizers.gen.flagged).toBe(false);
     expect(run.verdict.optimizers.disc.flagged).toBe(true);
     expect(run.verdict.causes).toEqual(run.verdict.optimizers.disc.causes);
@@ -156,6 +157,8 @@ describe('a run with several optimizers', () => {
     expect(run.verdict.kind).toBe('ok');
     // Every other point names no optimizer: gen (the first) falls back on the point's own lr.
     expect((await series(id, 'lr:disc')).points).toHaveLength(75);
+    // Without a run-level schedule, the run's expected_lr is the first optimizer's.
+    expect((await series(id, 'expected_lr')).points[120].value).toBeCloseTo(1e-4, 12);
   });
 
   it('checks the README’s example: two epoch schedules, each optimizer on its own base LR and gamma', async () => {
@@ -187,6 +190,7 @@ describe('a run with several optimizers', () => {
     expect(run.optimizers).toEqual([]);
     expect(run.verdict.kind).toBe('ok');
     expect(run.verdict).not.toHaveProperty('optimizers');
+    expect(run.verdict).not.toHaveProperty('optimizer');
     expect(run.verdict.message).not.toMatch(/optimizer/);
   });
 });

@@ -1,22 +1,25 @@
 'use client';
-// A run with several optimizers (GANs, Coqui's vocoders): for each optimizer, its LR against its
-// own schedule ("lr:<name>" and "expected_lr:<name>" from runs.series) and its own verdict. The
+// A run with several optimizers (GANs, Coqui's vocoders): for each optimizer after the first (whose
+// LR is the run's own, in the run's LR chart), its LR against its own schedule ("lr:<name>" and "expected_lr:<name>" from runs.series) and its own verdict. The
 // series are re-read when the run's points arrive (like the metric charts), not pushed one by one.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
-import { ChartCanvas, type ChartAnnotations, type LineDataset } from '@/components/chart/chart-canvas';
+import { ChartCanvas, type LineDataset } from '@/components/chart/chart-canvas';
 import { ErrorState } from '@/components/states';
-import { expectedSeriesName, lrSeriesName, runOptimizerNames } from '@/lib/optimizers/optimizer-points';
-import { type AxisMaps, bucketsToXY, toX, X_TITLES, type XMode } from '@/lib/ui/axes';
-import { formatLr, formatStep } from '@/lib/ui/format';
-import { type Bucket, disagreementRegions } from '@/lib/ui/series';
+import { expectedSeriesName, lrSeriesName } from '@/lib/optimizers/optimizer-points';
+import { type AxisMaps, bucketsToXY, X_TITLES, type XMode } from '@/lib/ui/axes';
+import { formatLr } from '@/lib/ui/format';
+import { lrAnnotations } from '@/lib/ui/lr-annotations';
+import type { Bucket } from '@/lib/ui/series';
 import { useTRPC } from '@/trpc/client';
 import type { Run } from '@/trpc/types';
+import { useRefetchOnTick } from './use-refetch-on-tick';
 import { VerdictPanel } from './verdict-panel';
 
 const COLORS = { actual: '#ea580c', expected: '#334155' };
 
 export interface OptimizerChartsProps {
+  /** The optimizers to draw (the first one's LR is the run's own, drawn by the run's LR chart). */
+  names: string[];
   run: Run;
   mode: XMode;
   maps: AxisMaps;
@@ -30,13 +33,10 @@ export interface OptimizerChartsProps {
   xFmt: (v: number) => string;
 }
 
-/** Nothing for a run with one optimizer. */
 export function OptimizerCharts(p: OptimizerChartsProps) {
-  const names = runOptimizerNames(p.run.optimizers, p.run.metricNames);
-  if (names.length === 0) return null;
   return (
     <>
-      {names.map((name) => (
+      {p.names.map((name) => (
         <OptimizerChart key={name} {...p} name={name} />
       ))}
     </>
@@ -56,15 +56,7 @@ function OptimizerChart(p: OptimizerChartsProps & { name: string }) {
     enabled: p.enabled && declared?.schedule !== undefined,
     ...opts,
   });
-  const { refetch } = actual;
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    void refetch();
-  }, [p.tick, refetch]);
+  useRefetchOnTick(p.tick, actual.refetch);
 
   const verdict = run.verdict.optimizers?.[name];
   const act = (actual.data?.points ?? []) as Bucket[];
@@ -73,18 +65,7 @@ function OptimizerChart(p: OptimizerChartsProps & { name: string }) {
     { label: `actual LR (${name})`, data: bucketsToXY(act, p.mode, p.maps, (b) => b.value), borderColor: COLORS.actual, backgroundColor: COLORS.actual, borderWidth: 2, order: 1 },
     { label: `expected LR (${name})`, data: bucketsToXY(exp, p.mode, p.maps, (b) => b.value), borderColor: COLORS.expected, backgroundColor: COLORS.expected, borderDash: [6, 4], borderWidth: 1.6, order: 2 },
   ];
-  const annotations: ChartAnnotations = { lines: [], boxes: [] };
-  if (verdict?.flagged) {
-    for (const region of disagreementRegions(act, exp)) {
-      const a = toX(p.mode, region.from, p.maps);
-      const b = toX(p.mode, region.to, p.maps);
-      if (Number.isFinite(a) && Number.isFinite(b)) annotations.boxes!.push({ from: a, to: b, label: annotations.boxes!.length === 0 ? 'LR off schedule' : undefined });
-    }
-    if (verdict.firstBadStep !== undefined) {
-      const x = toX(p.mode, verdict.firstBadStep, p.maps);
-      if (Number.isFinite(x)) annotations.lines!.push({ x, label: `first bad step ${formatStep(verdict.firstBadStep)}` });
-    }
-  }
+  const annotations = lrAnnotations(verdict, act, exp, p.mode, p.maps);
   const titleId = `optimizer-lr-title-${name}`;
   return (
     <section className="panel chart-panel" aria-labelledby={titleId} style={{ marginTop: 12 }} data-testid={`optimizer-${name}`}>

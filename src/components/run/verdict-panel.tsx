@@ -17,7 +17,7 @@ export function VerdictPanel({ verdict, optimizer }: { verdict: Verdict; optimiz
         <VerdictBadge verdict={verdict} />
       </div>
       <p className="headline" data-testid="verdict-headline">
-        {e.headline}
+        {optimizer === undefined && verdict.optimizer !== undefined ? `Optimizer ${verdict.optimizer}: ${e.headline[0].toLowerCase()}${e.headline.slice(1)}` : e.headline}
       </p>
       {e.since && <p data-testid="verdict-since">{e.since}</p>}
       {e.causes.length > 0 && (

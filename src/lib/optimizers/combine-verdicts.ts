@@ -19,6 +19,7 @@ export function combineVerdicts(byOptimizer: readonly (readonly [string, Verdict
     message: named(worstName, worst.message),
     warnings: byOptimizer.flatMap(([name, v]) => v.warnings.map((w) => named(name, w))),
     optimizers: Object.fromEntries(byOptimizer.map(([name, v]) => [name, v])),
+    optimizer: worstName,
   };
   if (worst.explanation !== undefined) combined.explanation = named(worstName, worst.explanation);
   return combined;

@@ -32,7 +32,8 @@ export async function getSeries(db: Db, input: SeriesInput): Promise<Series> {
   if (!run) throw new AppError('NOT_FOUND', `runId: no run ${input.runId}`);
   const names = (run.metricNames as string[] | null) ?? [];
   // Each declared optimizer's expected LR; its logged LR ("lr:<name>") is among the metric names.
-  const optimizers = ((run.optimizers as RunOptimizer[] | null) ?? []).filter((o) => o.schedule);
+  const declared = (run.optimizers as RunOptimizer[] | null) ?? [];
+  const optimizers = declared.filter((o) => o.schedule);
   const expectedNames = optimizers.map((o) => expectedSeriesName(o.name));
   if (!BUILT_IN.includes(input.metric) && !names.includes(input.metric) && !expectedNames.includes(input.metric)) {
     const known = ['lr', 'loss', 'expected_lr', ...expectedNames, ...names].join(', ');
@@ -51,7 +52,8 @@ export async function getSeries(db: Db, input: SeriesInput): Promise<Series> {
   const { metric, runId } = input;
   const optimizer = optimizerSeries(metric);
   if (metric === 'expected_lr' || optimizer?.kind === 'expected_lr') {
-    const own = optimizer && optimizers.find((o) => o.name === optimizer.optimizer)!;
+    // The run's own expected_lr is its schedule's, which is the first optimizer's.
+    const own = optimizer ? optimizers.find((o) => o.name === optimizer.optimizer)! : run.schedule ? undefined : declared[0];
     const at = await expectedAt(db, runId, own ? { schedule: own.schedule, stepsPerEpoch: run.stepsPerEpoch, cadence: own.cadence ?? null } : run);
     return { points: at ? expectedSeries(at, from, to, width, plan.mode === 'rollup') : [], bucket: width };
   }

@@ -91,7 +91,7 @@ describe('the verdict of a run with several optimizers', () => {
       ['disc', flagged('LR stuck at 1e-3', 120)],
       ['extra', flagged('LR stuck at 2e-3', 50)],
     ]);
-    expect(v).toMatchObject({ kind: 'flagged', flagged: true, causes: ['stuck', 'never_stepped'], firstBadStep: 120, expected: 1e-4, actual: 1e-3, fix: 'call it' });
+    expect(v).toMatchObject({ kind: 'flagged', flagged: true, causes: ['stuck', 'never_stepped'], firstBadStep: 120, expected: 1e-4, actual: 1e-3, fix: 'call it', optimizer: 'disc' });
     expect(v.message).toBe('optimizer disc: LR stuck at 1e-3');
     expect(v.explanation).toBe('optimizer disc: scheduler.step() is never called');
     expect(Object.keys(v.optimizers!)).toEqual(['gen', 'disc', 'extra']);
@@ -105,7 +105,7 @@ describe('the verdict of a run with several optimizers', () => {
     expect(combineVerdicts([['a', ok()], ['b', unverifiable]])).toMatchObject({ kind: 'unverifiable', unverifiable: true, message: 'optimizer b: LambdaLR' });
     expect(combineVerdicts([['a', unknown], ['b', ok('fine')]])).toMatchObject({ kind: 'ok', message: 'optimizer b: fine' });
     expect(combineVerdicts([['a', none], ['b', unknown]])).toMatchObject({ kind: 'unknown', message: 'optimizer b: waiting' });
-    expect(combineVerdicts([['a', none], ['b', none]])).toMatchObject({ kind: 'no_schedule', message: 'optimizer a: none' });
+    expect(combineVerdicts([['a', none], ['b', none]])).toMatchObject({ kind: 'no_schedule', message: 'optimizer a: none', optimizer: 'a' });
   });
 
   it('keeps every optimizer’s warnings, each naming its optimizer', () => {
