@@ -9,7 +9,9 @@ export function intendedInterval(schedule: VerifiableSchedule): Interval {
 
 /** A function from optimizer step to expected LR, or null when the step→n mapping is unknown (epoch schedule without stepsPerEpoch). */
 export function expectedLrAtStep(schedule: VerifiableSchedule, stepsPerEpoch?: number | null): ((step: number) => number) | null {
-  if (intendedInterval(schedule) === 'step') return (s) => schedule.lrAt(s);
+  // scheduler.step() every `frequency` intervals (Lightning's frequency).
+  const every = schedule.spec.frequency ?? 1;
+  if (intendedInterval(schedule) === 'step') return every === 1 ? (s) => schedule.lrAt(s) : (s) => schedule.lrAt(Math.floor(s / every));
   if (!stepsPerEpoch) return null;
-  return (s) => schedule.lrAt(Math.floor(s / stepsPerEpoch));
+  return (s) => schedule.lrAt(Math.floor(Math.floor(s / stepsPerEpoch) / every));
 }

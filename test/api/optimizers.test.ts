@@ -1,7 +1,11 @@
 // Several optimizers in one run (GANs, Coqui's vocoders): each optimizer's schedule on the run,
 // each one's LR on the points, a verdict per optimizer (the run flagged if any is, naming it), each
 // one's actual and expected LR as series. Runs on SQLite and PostgreSQL (api, api-postgres).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '@/cli/run-cli';
 import { type TestServer, startServer } from '../helpers/server';
 import { data, mutate, query } from '../helpers/trpc-http';
 
@@ -181,6 +185,24 @@ describe('a run with several optimizers', () => {
     expect(v.flagged).toBe(true);
     expect(v.message).toMatch(/^optimizer disc: /);
     expect(v.optimizers.gen.flagged).toBe(false);
+  });
+
+  it('gets the verdict lrscope check prints for the same run, batch by batch', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lrscope-optimizers-'));
+    for (const [label, discStuck] of [['ok', false], ['disc stuck', true]] as const) {
+      const optimizers = { gen: { schedule: gen, cadence: { optimizerSteps: 300, schedulerSteps: 300 } }, disc: { schedule: disc } };
+      const points = ganPoints(0, 300, discStuck);
+      const id = await create({ name: `gan-check-${label}`, schedule: gen, optimizers });
+      for (let from = 0; from < 300; from += 100) await log(id, points.slice(from, from + 100));
+      const file = path.join(dir, 'run.json');
+      writeFileSync(file, JSON.stringify({ schedule: gen, optimizers, points }));
+      let stdout = '';
+      const code = await runCli(['check', file], { stdout: (t) => (stdout += t), stderr: () => {}, env: {}, cwd: dir });
+      const printed = JSON.parse(stdout);
+      expect(code).toBe(discStuck ? 1 : 0);
+      expect(printed.flagged).toBe(discStuck);
+      expect((await getRun(id)).verdict).toEqual(printed);
+    }
   });
 
   it('leaves a run with one optimizer exactly as before', async () => {

@@ -26,6 +26,8 @@ export interface Finding {
   restarts?: number[];
   /** A flat series that stepping once per epoch would also explain. */
   epochsPossible?: boolean;
+  /** The param group (1, 2, ...) that does not follow the schedule while group 0 does. */
+  group?: number;
 }
 
 export interface OkFacts {
@@ -48,12 +50,12 @@ export function explainFlag(schedule: VerifiableSchedule, finding: Finding, warn
   const name = schedule.spec.name;
   const framework = frameworkOf(schedule.spec);
   const primary = finding.causes[0];
-  const headline =
-    finding.flatAt !== undefined ? `The LR is stuck at ${formatLr(finding.flatAt)}` : `The LR is not following ${name}`;
+  const subject = finding.group !== undefined ? `Param group ${finding.group}'s LR` : 'The LR';
+  const headline = finding.flatAt !== undefined ? `${subject} is stuck at ${formatLr(finding.flatAt)}` : `${subject} is not following ${name}`;
   const [expected, actual] = distinct(finding.expected, finding.actual);
   const since = `from step ${formatStep(finding.firstBadStep)} the schedule asks for ${expected}, the run uses ${actual}`;
   const explanation = `${capitalise(causeSentence(name, framework, finding))}.`;
-  const fix = FIX[primary](framework, finding);
+  const fix = finding.group !== undefined ? GROUP_FIX : FIX[primary](framework, finding);
   const message = `${headline}: ${since}. ${explanation} Fix: ${fix}`;
   return {
     kind: 'flagged',
@@ -69,7 +71,13 @@ export function explainFlag(schedule: VerifiableSchedule, finding: Finding, warn
   };
 }
 
+const GROUP_FIX = 'build the scheduler after the optimizer has all its param groups (pass every group to the optimizer up front rather than add_param_group later), or set that group\'s LR from the schedule yourself.';
+
 function causeSentence(name: string, framework: Framework, f: Finding): string {
+  if (f.group !== undefined) {
+    const how = f.flatAt !== undefined ? `stays at ${formatLr(f.flatAt)} while group 0 follows ${name}` : `does not keep its ratio to group 0's LR as ${name} moves it`;
+    return `param group ${f.group} ${how}: a group added with optimizer.add_param_group() after the scheduler was built is not scheduled by it (LambdaLR, CosineAnnealingLR and OneCycleLR only know the groups they were built with)`;
+  }
   const cited = citeCadence(f);
   switch (f.causes[0]) {
     case 'stepped_per_epoch': {

@@ -10,12 +10,20 @@ export type Fit = 'strict' | 'soft' | 'miss' | 'skip';
 /** The schedule's LR as a function of n, with n clamped at 0 (the state right after construction). */
 export type LrAt = (n: number) => number;
 
-/** Does lr equal scale·f(n) at this point, or at one optimizer step either side? */
-export function fitAt(f: LrAt, map: Mapping, scale: number, tol: Tolerance, step: number, epoch: number, lr: number, origin = 0): Fit {
-  const n = map.at(step, epoch, 0) - origin;
+/**
+ * Does point i's LR equal scale·f(n) there, or at one optimizer step either side? `origin` is
+ * subtracted from n (a restarted schedule); `shift` is added to the step (the scheduler running
+ * ahead of the optimizer, as when mixed precision skips optimizer steps).
+ */
+export function fitAt(f: LrAt, map: Mapping, scale: number, tol: Tolerance, s: Series, i: number, origin = 0, shift = 0): Fit {
+  const step = s.steps[i] + shift;
+  const epoch = s.epochs[i];
+  const count = s.counts[i];
+  const lr = s.lrs[i];
+  const n = map.at(step, epoch, 0, count) - origin;
   if (Number.isNaN(n)) return 'skip';
   if (close(lr, scale * f(Math.max(0, n)), tol)) return 'strict';
-  if (close(lr, scale * f(Math.max(0, map.at(step, epoch, -1) - origin)), tol) || close(lr, scale * f(Math.max(0, map.at(step, epoch, 1) - origin)), tol)) return 'soft';
+  if (close(lr, scale * f(Math.max(0, map.at(step, epoch, -1, count) - origin)), tol) || close(lr, scale * f(Math.max(0, map.at(step, epoch, 1, count) - origin)), tol)) return 'soft';
   return 'miss';
 }
 
@@ -30,7 +38,7 @@ export interface Hypothesis {
 export class FollowsMapping implements Hypothesis {
   alive = true;
   next = 0;
-  /** Whether this clock made the schedule change within the data (a flat prediction proves little). */
+  /** Whether the logged LR changed at all (exactly) while this clock explained it. */
   moved = false;
   private first: number | undefined;
 
@@ -43,11 +51,11 @@ export class FollowsMapping implements Hypothesis {
 
   feed(i: number, s: Series): void {
     if (!this.alive) return;
-    const fit = fitAt(this.f, this.map, this.scale, this.tol, s.steps[i], s.epochs[i], s.lrs[i]);
+    const fit = fitAt(this.f, this.map, this.scale, this.tol, s, i);
     if (fit === 'miss') this.alive = false;
     if (fit === 'skip') return;
     if (this.first === undefined) this.first = s.lrs[i];
-    else if (!close(s.lrs[i], this.first, this.tol)) this.moved = true;
+    else if (s.lrs[i] !== this.first) this.moved = true;
   }
 }
 
@@ -56,6 +64,8 @@ export class Flat implements Hypothesis {
   alive = true;
   next = 0;
   value: number | undefined;
+  /** Whether the LR moved at all, within the tolerance: a truly flat LR repeats one value exactly. */
+  moved = false;
 
   constructor(private readonly tol: Tolerance) {}
 
@@ -63,8 +73,12 @@ export class Flat implements Hypothesis {
     if (!this.alive) return;
     if (this.value === undefined) this.value = s.lrs[i];
     else if (!close(s.lrs[i], this.value, this.tol)) this.alive = false;
+    else if (s.lrs[i] !== this.value) this.moved = true;
   }
 }
+
+/** Restarts that are not at an epoch start allowed before "restarted" stops being the simpler story. */
+const MAX_ODD_RESTARTS = 3;
 
 /**
  * The schedule starts over, once (a resume without the scheduler's state) or again and again (a
@@ -77,6 +91,8 @@ export class Restarts implements Hypothesis {
   alive = true;
   next = 0;
   readonly origins: number[] = [];
+  /** Restarts not at an epoch start (resumes): a few are plausible, hundreds are a schedule that does not fit. */
+  private odd = 0;
   private origin = 0;
   private originN = 0;
   private scale: number;
@@ -97,8 +113,9 @@ export class Restarts implements Hypothesis {
     if (!this.alive) return;
     const step = s.steps[i];
     const epoch = s.epochs[i];
+    const count = s.counts[i];
     const lr = s.lrs[i];
-    const fit = fitAt(this.f, this.map, this.scale, this.tol, step, epoch, lr, this.originN);
+    const fit = fitAt(this.f, this.map, this.scale, this.tol, s, i, this.originN);
     if (fit === 'skip') return;
     if (fit !== 'miss') {
       this.unconfirmed = false;
@@ -109,32 +126,36 @@ export class Restarts implements Hypothesis {
       return;
     }
     const candidates = [step];
+    let epochStart = false;
     if (this.epochLength) {
-      const epochStart = Math.floor(step / this.epochLength) * this.epochLength;
-      if (epochStart > this.origin && epochStart < step) candidates.unshift(epochStart);
+      const start = Math.floor(step / this.epochLength) * this.epochLength;
+      if (start > this.origin && start < step) candidates.unshift(start);
+      epochStart = start > this.origin && start <= step && (i === 0 || s.steps[i - 1] < start);
     }
+    if (i > 0 && Math.floor(epoch + 1e-9) > Math.floor(s.epochs[i - 1] + 1e-9)) epochStart = true;
     for (const origin of candidates) {
-      const originN = this.map.at(origin, epoch, 0);
-      const expected = this.f(Math.max(0, this.map.at(step, epoch, 0) - originN));
+      const originN = this.map.at(origin, epoch, 0, count);
+      const expected = this.f(Math.max(0, this.map.at(step, epoch, 0, count) - originN));
       if (close(lr, this.baseScale * expected, this.tol)) {
-        this.restartAt(origin, originN, this.baseScale, false);
+        this.restartAt(origin, originN, this.baseScale, false, epochStart);
         return;
       }
       // A re-created chainable scheduler keeps the optimizer's current LR: no jump at the restart.
       if (expected > 0 && origin === step && i > 0 && close(lr, s.lrs[i - 1], this.tol)) {
-        this.restartAt(origin, originN, lr / expected, true);
+        this.restartAt(origin, originN, lr / expected, true, epochStart);
         return;
       }
     }
     this.alive = false;
   }
 
-  private restartAt(origin: number, originN: number, scale: number, unconfirmed: boolean): void {
+  private restartAt(origin: number, originN: number, scale: number, unconfirmed: boolean, epochStart: boolean): void {
     this.origin = origin;
     this.originN = originN;
     this.scale = scale;
     this.unconfirmed = unconfirmed;
     this.origins.push(origin);
+    if (!epochStart && ++this.odd > MAX_ODD_RESTARTS) this.alive = false;
   }
 }
 
@@ -164,13 +185,13 @@ export class Overridden implements Hypothesis {
     const lr = s.lrs[i];
     if (i === this.from) {
       this.value = lr;
-      const expected = this.scale * this.f(Math.max(0, this.map.at(s.steps[i], s.epochs[i], 0)));
+      const expected = this.scale * this.f(Math.max(0, this.map.at(s.steps[i], s.epochs[i], 0, s.counts[i])));
       this.factor = expected > 0 ? lr / expected : Number.NaN;
       this.rescaled = Number.isFinite(this.factor);
       return;
     }
     if (this.pinned && !close(lr, this.value, this.tol)) this.pinned = false;
-    if (this.rescaled && fitAt(this.f, this.map, this.scale * this.factor, this.tol, s.steps[i], s.epochs[i], lr) === 'miss') this.rescaled = false;
+    if (this.rescaled && fitAt(this.f, this.map, this.scale * this.factor, this.tol, s, i) === 'miss') this.rescaled = false;
     this.alive = this.pinned || this.rescaled;
   }
 }

@@ -1,6 +1,7 @@
 // The logged LR series a detector reasons over, in typed arrays so a 1,000,000-point run costs
-// 24 MB and appending a batch costs time proportional to the batch. Points usually arrive in
-// step order; when one does not, the series is re-sorted (and the detector re-evaluates).
+// 32 MB (more with several param groups) and appending a batch costs time proportional to the
+// batch. Points usually arrive in step order; when one does not, the series is re-sorted (and
+// the detector re-evaluates).
 
 export interface LoggedPoint {
   step: number;
@@ -17,11 +18,18 @@ export interface LoggedPoint {
   schedulerStep?: number;
 }
 
+/** Param groups beyond this many are not checked (the API allows far more than real optimizers use). */
+export const MAX_CHECKED_GROUPS = 16;
+
 export class Series {
   steps = new Float64Array(1024);
   lrs = new Float64Array(1024);
   /** NaN where the point carried no epoch. */
   epochs = new Float64Array(1024);
+  /** The scheduler's counter; NaN where the point carried none. */
+  counts = new Float64Array(1024);
+  /** LRs of param groups 1, 2, ...: groups[g - 1][i], NaN where the point did not carry that group. */
+  groups: Float64Array[] = [];
   length = 0;
   /** False once a point arrived out of step order (or repeated a step) since the last sort. */
   sorted = true;
@@ -38,6 +46,11 @@ export class Series {
       this.steps[i] = p.step;
       this.lrs[i] = lr;
       this.epochs[i] = p.epoch ?? Number.NaN;
+      this.counts[i] = p.schedulerStep ?? Number.NaN;
+      const lrs = p.lrs;
+      const extra = lrs ? Math.min(lrs.length, MAX_CHECKED_GROUPS) - 1 : 0;
+      while (this.groups.length < extra) this.groups.push(new Float64Array(this.steps.length).fill(Number.NaN));
+      for (let g = 0; g < this.groups.length; g++) this.groups[g][i] = g < extra ? lrs![g + 1] : Number.NaN;
       kept++;
     }
     return kept;
@@ -48,20 +61,15 @@ export class Series {
     if (this.sorted) return;
     const order = Array.from({ length: this.length }, (_, i) => i);
     order.sort((a, b) => this.steps[a] - this.steps[b] || b - a);
-    const steps = new Float64Array(this.steps.length);
-    const lrs = new Float64Array(this.steps.length);
-    const epochs = new Float64Array(this.steps.length);
+    const columns = [this.steps, this.lrs, this.epochs, this.counts, ...this.groups];
+    const sorted = columns.map(() => new Float64Array(this.steps.length));
     let n = 0;
     for (const i of order) {
-      if (n > 0 && steps[n - 1] === this.steps[i]) continue;
-      steps[n] = this.steps[i];
-      lrs[n] = this.lrs[i];
-      epochs[n] = this.epochs[i];
+      if (n > 0 && sorted[0][n - 1] === this.steps[i]) continue;
+      for (let c = 0; c < columns.length; c++) sorted[c][n] = columns[c][i];
       n++;
     }
-    this.steps = steps;
-    this.lrs = lrs;
-    this.epochs = epochs;
+    [this.steps, this.lrs, this.epochs, this.counts, ...this.groups] = sorted;
     this.length = n;
     this.sorted = true;
   }
@@ -69,12 +77,14 @@ export class Series {
   private grow(): void {
     const size = this.steps.length * 2;
     const copy = (a: Float64Array) => {
-      const b = new Float64Array(size);
+      const b = new Float64Array(size).fill(Number.NaN);
       b.set(a);
       return b;
     };
     this.steps = copy(this.steps);
     this.lrs = copy(this.lrs);
     this.epochs = copy(this.epochs);
+    this.counts = copy(this.counts);
+    this.groups = this.groups.map(copy);
   }
 }

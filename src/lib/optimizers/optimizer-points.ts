@@ -71,9 +71,9 @@ export function withOptimizerSeries<P extends { metrics?: Record<string, number>
 }
 
 interface PointWithLr {
-  lr?: number;
-  lrs?: number[];
-  schedulerStep?: number;
+  lr?: number | null;
+  lrs?: number[] | null;
+  schedulerStep?: number | null;
   optimizers?: PointOptimizers | null;
 }
 

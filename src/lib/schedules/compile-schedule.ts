@@ -19,7 +19,9 @@ function verifiable(spec: ScheduleSpec, compiled: Evaluable): VerifiableSchedule
   // the framework raises) the last value holds.
   const lrAt =
     lastStep === undefined ? (n: number) => at(n > 0 ? Math.floor(n) : 0) : (n: number) => at(n > 0 ? Math.floor(n < lastStep ? n : lastStep) : 0);
-  return lastStep === undefined ? { verifiable: true, spec, designInterval, lrAt } : { verifiable: true, spec, designInterval, lastStep, lrAt };
+  const schedule: VerifiableSchedule = lastStep === undefined ? { verifiable: true, spec, designInterval, lrAt } : { verifiable: true, spec, designInterval, lastStep, lrAt };
+  if (compiled.fractional) schedule.lrAtEpoch = (epoch: number) => at(epoch > 0 ? epoch : 0);
+  return schedule;
 }
 
 /** Compiles a spec (assumed parsed; an invalid one throws ScheduleSpecError) into a schedule. */

@@ -11,6 +11,8 @@ export interface Evaluable {
   readonly kind: 'verifiable';
   /** The LR after n calls to step() when this schedule drives the optimizer alone; n is an integer in [0, lastStep]. */
   lrAt(n: number): number;
+  /** lrAt also gives the LR after scheduler.step(epoch) at a fractional epoch, as PyTorch computes it. */
+  readonly fractional?: boolean;
   readonly lastStep?: number;
   readonly designInterval: DesignInterval;
   /**

@@ -23,6 +23,8 @@ export interface VerifiableSchedule {
   readonly spec: ScheduleSpec;
   /** The LR after `scheduler.step()` has run n times (n = 0 right after construction), as the framework computes it. */
   lrAt(n: number): number;
+  /** The LR after scheduler.step(epoch) at a fractional epoch (PyTorch's documented use of CosineAnnealingWarmRestarts); only where PyTorch supports it. */
+  lrAtEpoch?(epoch: number): number;
   /**
    * The cadence the schedule is written for: 'step' for schedules that are step-based by design
    * (OneCycleLR, CyclicLR, every Hugging Face schedule, Coqui's), 'either' for the ambiguous ones

@@ -3,11 +3,10 @@
 // rebuilt from the store whenever this process missed a batch (another instance took it, a
 // restart, duplicates, a new schedule), so the cached state never drifts from the database.
 import { isDeepStrictEqual } from 'node:util';
-import { createDetector, type LoggedPoint } from '@/lib/detect';
-import { recordsSchedulerMetric, SCHEDULER_METRIC } from '@/lib/detect/plateau';
+import { createDetector, detectorOptions, detectorPoints, usesSchedulerMetric, type RunPoint } from '@/lib/detect';
+import { SCHEDULER_METRIC } from '@/lib/detect/plateau';
 import { LIMITS } from '../api/limits';
 import { expectedLrAtStep } from '@/lib/expected-lr';
-import { plannedSteps } from '@/lib/planned-steps';
 import { compiledSchedule } from './compiled-schedule';
 import { expectedAt } from './expected-at';
 import { combineVerdicts } from '@/lib/optimizers/combine-verdicts';
@@ -15,7 +14,7 @@ import { asOptimizer, type PointOptimizers } from '@/lib/optimizers/optimizer-po
 import { verdictTracks, type VerdictTrack } from '@/lib/optimizers/run-optimizers';
 import { noScheduleVerdict, type Verdict } from '@/lib/verdict';
 import type { Db } from '../db/open-database';
-import type { LrPoint, PointInput } from '../db/point-store';
+import type { PointInput } from '../db/point-store';
 
 type Detector = ReturnType<typeof createDetector>;
 
@@ -24,7 +23,7 @@ interface Entry {
   detectors: (Detector | null)[];
   /** Last batch folded into the detectors. */
   batch: number;
-  /** Tracks (schedules, cadences), stepsPerEpoch and planned length the detectors were built for. */
+  /** Each track's schedule, and the stepsPerEpoch, cadence and planned length its detector was built for. */
   key: string;
 }
 
@@ -84,49 +83,54 @@ export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
     // Read through the store (a prepared statement), not Prisma: this runs after every batch.
     const run = await db.points.verdictInputs(runId);
     if (!run) throw new Error(`run ${runId} vanished`);
-    // One detector per optimizer (one for a run with a single optimizer), each on its own schedule and LR series.
+    // One detector per optimizer (one for a run with a single optimizer), each on its own
+    // schedule, cadence and LR series, through the one input path.
     const tracks = verdictTracks(run);
     let expectedLr: number | null = null;
     let verdicts: Verdict[];
     if (tracks.every((t) => !t.schedule)) {
       verdicts = tracks.map(() => noScheduleVerdict());
     } else {
-      const planned = plannedSteps(run.config, run.stepsPerEpoch);
-      const key = JSON.stringify([tracks, run.stepsPerEpoch, planned]);
+      const settings = tracks.map((t) => t.schedule && { schedule: t.schedule, stepsPerEpoch: run.stepsPerEpoch, config: run.config, cadence: t.cadence ?? null });
+      const options = settings.map((s) => s && detectorOptions(s, compiledSchedule));
+      const key = JSON.stringify([tracks.map((t) => t.schedule), options.map((o) => o && [o.stepsPerEpoch, o.cadence, o.plannedSteps])]);
       let entry = entries.get(runId);
       if (entry && entry.key === key && entry.batch >= batch) {
         // A rebuild after this batch committed already read it.
       } else if (entry && entry.key === key && entry.batch === batch - 1 && exact) {
-        tracks.forEach((t, i) => entry!.detectors[i]?.add(points.map((p) => forTrack(toLogged(p), p.optimizers, t))));
+        tracks.forEach((t, i) => entry!.detectors[i]?.add(detectorPoints(points.map((p) => forTrack(p, t)))));
         entry.batch = batch;
       } else {
         const stored = await db.points.lrPoints(runId);
-        // ReduceLROnPlateau is replayed on the values its scheduler.step(metric) calls were given.
-        const given = tracks.some((t) => t.schedule && recordsSchedulerMetric(t.schedule, t.cadence))
-          ? await db.points.metricSeries(runId, SCHEDULER_METRIC, { from: 0, to: LIMITS.maxStep }, 1)
-          : [];
-        const detectors = tracks.map((t) => {
-          if (!t.schedule) return null;
-          const logged = stored.map((p) => forTrack(fromStored(p), p.optimizers, t));
-          if (recordsSchedulerMetric(t.schedule, t.cadence)) logged.push(...given.map((m) => ({ step: m.step, schedulerMetric: m.value })));
-          const detector = createDetector({ schedule: compiledSchedule(t.schedule), stepsPerEpoch: run.stepsPerEpoch ?? undefined, cadence: t.cadence, plannedSteps: planned });
-          detector.add(logged);
-          return detector;
-        });
         // Read after this batch committed: it holds every batch up to this one, also a batch of
         // metrics only, which wrote no point rows.
-        entry = { detectors, batch: stored.reduce((m, p) => Math.max(m, p.batch), batch), key };
+        const lastBatch = stored.reduce((m, p) => Math.max(m, p.batch), batch);
+        // ReduceLROnPlateau is replayed on the values its scheduler.step(metric) calls were given.
+        const given: RunPoint[] = settings.some((s) => s && usesSchedulerMetric(s))
+          ? (await db.points.metricSeries(runId, SCHEDULER_METRIC, { from: 0, to: LIMITS.maxStep }, 1)).map((m) => ({ step: m.step, metrics: { [SCHEDULER_METRIC]: m.value } }))
+          : [];
+        const detectors = tracks.map((t, i) => {
+          const s = settings[i];
+          if (!s) return null;
+          // The store's rows as they are for a run with one optimizer (no copy of a long run).
+          const all: RunPoint[] = t.optimizer === null ? stored : stored.map((p) => forTrack(p, t));
+          if (usesSchedulerMetric(s)) all.push(...given);
+          const detector = createDetector(options[i]!);
+          detector.add(detectorPoints(all));
+          return detector;
+        });
+        entry = { detectors, batch: lastBatch, key };
       }
       remember(runId, entry);
       verdicts = entry.detectors.map((d) => d?.verdict() ?? noScheduleVerdict());
       // "Expected LR now" is the first optimizer's, as the run's own lr is.
       const first = tracks[0];
       if (run.lastStep !== null && first.schedule) {
-        const schedule = compiledSchedule(first.schedule);
+        const schedule = options[0]!.schedule;
         // A verifiable schedule's formula holds past its end too (PyTorch raises there); a plateau replay is read from the store.
         expectedLr = schedule.verifiable
           ? (expectedLrAtStep(schedule, run.stepsPerEpoch)?.(run.lastStep) ?? null)
-          : ((await expectedAt(db, runId, { schedule: first.schedule, stepsPerEpoch: run.stepsPerEpoch, cadence: first.cadence }))?.(run.lastStep) ?? null);
+          : ((await expectedAt(db, runId, { schedule: first.schedule, stepsPerEpoch: run.stepsPerEpoch, cadence: first.cadence ?? null }))?.(run.lastStep) ?? null);
       }
     }
     const verdict = tracks[0].optimizer === null ? verdicts[0] : combineVerdicts(tracks.map((t, i) => [t.optimizer!, verdicts[i]] as const));
@@ -147,15 +151,7 @@ export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
   };
 }
 
-/** A point as the track's optimizer saw it. */
-function forTrack(p: LoggedPoint, optimizers: PointOptimizers | null | undefined, track: VerdictTrack): LoggedPoint {
-  return track.optimizer === null ? p : asOptimizer({ ...p, optimizers }, track.optimizer, track.first);
-}
-
-function toLogged(p: PointInput): LoggedPoint {
-  return { step: p.step, epoch: p.epoch, lr: p.lr, lrs: p.lrs, loss: p.loss, schedulerMetric: p.metrics?.[SCHEDULER_METRIC], schedulerStep: p.schedulerStep };
-}
-
-function fromStored(p: LrPoint): LoggedPoint {
-  return { step: p.step, epoch: p.epoch ?? undefined, lr: p.lr ?? undefined, lrs: p.lrs ?? undefined, loss: p.loss ?? undefined, schedulerStep: p.schedulerStep ?? undefined };
+/** A point as the track's optimizer saw it: its lr, lrs and schedulerStep. */
+function forTrack<P extends RunPoint & { optimizers?: PointOptimizers | null }>(p: P, track: VerdictTrack): P {
+  return track.optimizer === null ? p : asOptimizer(p, track.optimizer, track.first);
 }

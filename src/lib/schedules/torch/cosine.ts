@@ -152,6 +152,7 @@ export const CosineAnnealingWarmRestarts = define({
   compile: (p, { baseLr }) => ({
     kind: 'verifiable',
     designInterval: 'either',
+    fractional: true,
     lrAt: (() => {
       if (p.T_mult === 1) return (n: number) => warmRestartLr(baseLr, p.eta_min, n % p.T_0, p.T_0);
       // The restarts step() makes one at a time: T_cur wraps by T_i, and T_i grows by T_mult. The

@@ -66,7 +66,7 @@ describe('correct runs are never flagged', () => {
 
   it('uses lrs[0] when lr is missing and ignores points without an LR', () => {
     const s = schedule({ name: 'StepLR', params: { step_size: 10, gamma: 0.5 }, interval: 'step', baseLr: 1 });
-    const points: LoggedPoint[] = logged(s, 40, steps).map((p) => ({ step: p.step, lrs: [p.lr!, 0.5] }));
+    const points: LoggedPoint[] = logged(s, 40, steps).map((p) => ({ step: p.step, lrs: [p.lr!, p.lr! / 10] }));
     points.push({ step: 41, loss: 1.2 });
     const d = createDetector({ schedule: s });
     d.add(points);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { combineVerdicts } from '@/lib/optimizers/combine-verdicts';
 import { asOptimizer, expectedSeriesName, loggedOptimizers, lrSeriesName, optimizerSeries, runOptimizerNames, withOptimizerSeries } from '@/lib/optimizers/optimizer-points';
 import { mergeOptimizers, verdictTracks } from '@/lib/optimizers/run-optimizers';
+import { runVerdict } from '@/lib/optimizers/run-verdict';
 import type { Verdict } from '@/lib/verdict';
 
 const ok = (message = 'follows'): Verdict => ({ kind: 'ok', flagged: false, causes: [], message, warnings: [] });
@@ -114,5 +115,21 @@ describe('the verdict of a run with several optimizers', () => {
       ['disc', { ...ok(), warnings: ['LR scaled by 2'] }],
     ]);
     expect(v.warnings).toEqual(['optimizer gen: off by one step', 'optimizer disc: LR scaled by 2']);
+  });
+});
+
+describe('runVerdict (lrscope check)', () => {
+  const step = { name: 'StepLR', params: { step_size: 10, gamma: 0.5 }, interval: 'step', baseLr: 1 } as const;
+  const points = Array.from({ length: 40 }, (_, s) => ({ step: s, lr: 0.5 ** Math.floor(s / 10), optimizers: { g: { lr: 0.5 ** Math.floor(s / 10) }, d: { lr: 1 } } }));
+
+  it('checks a run with one optimizer on its own points', () => {
+    expect(runVerdict({ schedule: step, points }).kind).toBe('ok');
+  });
+
+  it('checks each optimizer on its own series and names the one that is off', () => {
+    const v = runVerdict({ schedule: step, optimizers: [{ name: 'g', schedule: step }, { name: 'd', schedule: step }], points });
+    expect(v).toMatchObject({ flagged: true, optimizer: 'd' });
+    expect(v.optimizers!.g.kind).toBe('ok');
+    expect(runVerdict({ schedule: step, optimizers: [{ name: 'g', schedule: step }, { name: 'd' }], points })).toMatchObject({ kind: 'ok', optimizer: 'g' });
   });
 });
