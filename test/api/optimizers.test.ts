@@ -205,6 +205,25 @@ describe('a run with several optimizers', () => {
     }
   });
 
+  it('adds an optimizer’s values to a stored step when its record comes in a later batch (two watchers, one step)', async () => {
+    const id = await create({ name: 'gan-split', schedule: gen, optimizers: { gen: { schedule: gen }, disc: { schedule: disc } } });
+    const points = ganPoints(0, 300, true);
+    // Every point's gen record first, then (a batch later) the same steps' disc records alone.
+    await log(id, points.map((p) => ({ ...p, optimizers: { gen: p.optimizers.gen } })));
+    expect((await getRun(id)).verdict.optimizers.disc.kind).toBe('unknown');
+    expect(await log(id, points.map((p) => ({ step: p.step, optimizers: { disc: p.optimizers.disc, gen: { lr: 5 } } })))).toEqual({ accepted: 0, duplicates: 300 });
+    const run = await getRun(id);
+    expect(run.verdict.optimizers.disc.flagged).toBe(true);
+    expect(run.verdict.message).toMatch(/^optimizer disc: /);
+    // gen keeps its first values: the step already had them.
+    expect(run.verdict.optimizers.gen.kind).toBe('ok');
+    expect((await series(id, 'lr:gen')).points.every((p) => p.value < 1)).toBe(true);
+    expect((await series(id, 'lr:disc')).points).toHaveLength(300);
+    // Sent again, nothing is new.
+    await log(id, points.map((p) => ({ step: p.step, optimizers: { disc: { lr: 0.5 } } })));
+    expect((await series(id, 'lr:disc')).points[0].value).toBe(1e-3);
+  });
+
   it('leaves a run with one optimizer exactly as before', async () => {
     const id = await create({ name: 'single', schedule: gen });
     await log(id, ganPoints(0, 150).map(({ optimizers, ...p }) => p));

@@ -70,6 +70,19 @@ export function withOptimizerSeries<P extends { metrics?: Record<string, number>
   });
 }
 
+/**
+ * A stored step's optimizers with those of a later record for the same step added (several
+ * watchers whose records for one step arrived in different batches): an optimizer the step
+ * already has keeps its values, as a step keeps its first lr. Undefined when nothing is new.
+ */
+export function withLateOptimizers(stored: PointOptimizers | null | undefined, late: PointOptimizers): PointOptimizers | undefined {
+  const added = Object.keys(late).filter((name) => !stored?.[name]);
+  if (added.length === 0) return undefined;
+  const out = { ...stored };
+  for (const name of added) out[name] = late[name];
+  return out;
+}
+
 interface PointWithLr {
   lr?: number | null;
   lrs?: number[] | null;

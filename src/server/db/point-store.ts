@@ -42,10 +42,12 @@ export interface LrPoint extends StoredPoint {
 export interface LogResult {
   /** Points newly stored. */
   accepted: number;
-  /** Points whose (run, step) was already stored; left unchanged, except that metrics they carry for names that step does not have yet are added. */
+  /** Points whose (run, step) was already stored; left unchanged, except that metrics and optimizers they carry that the step does not have yet are added. */
   duplicates: number;
   /** Metric values added to steps stored earlier (an eval logged after its train step). */
   lateMetrics: number;
+  /** Optimizers added to steps stored earlier (a step's records from several watchers split across batches). */
+  lateOptimizers: number;
   /** The run's batch sequence number this call got. */
   batch: number;
 }

@@ -22,6 +22,12 @@ const INSERT_METRICS = `INSERT INTO "MetricPoint" ("runId","name","step","value"
 // Metrics for steps stored earlier: which of them went in (the step may have that metric already).
 const INSERT_LATE_METRICS = `${INSERT_METRICS} RETURNING "name", "step", "value"`;
 
+// Optimizers of a later record for a stored step (several watchers, records split across batches):
+// those the step does not have yet are added; one it has keeps its values (jsonb || lets the right win).
+const ADD_LATE_OPTIMIZERS = `UPDATE "Point" p SET "optimizers" = u.o::jsonb || COALESCE(p."optimizers", '{}'::jsonb)
+  FROM unnest($2::int[], $3::text[]) AS u(step, o)
+  WHERE p."runId" = $1 AND p."step" = u.step AND NOT COALESCE(p."optimizers", '{}'::jsonb) ?& ARRAY(SELECT jsonb_object_keys(u.o::jsonb))`;
+
 // Rows arrive one per block (mergeRollupRows). Adding to a stored sum saturates at ±Infinity,
 // as JavaScript and SQLite do, where float8 addition would fail the whole batch with "value out
 // of range" (two finite values near 1e308); halving first cannot overflow.
@@ -119,7 +125,13 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
         // Metrics for steps stored earlier (an eval logged after its train step): each added unless
         // the step has that metric already.
         const late: MetricValue[] = [];
+        let lateOptimizers = 0;
         if (kept !== points) {
+          const withOptimizers = points.filter((p) => p.optimizers && !insertedSteps.has(p.step));
+          if (withOptimizers.length > 0) {
+            const updated = await client.query(ADD_LATE_OPTIMIZERS, [runId, withOptimizers.map((p) => p.step), withOptimizers.map((p) => JSON.stringify(p.optimizers))]);
+            lateOptimizers = updated.rowCount ?? 0;
+          }
           const lateNames: string[] = [];
           const lateSteps: number[] = [];
           const lateValues: number[] = [];
@@ -171,7 +183,7 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
           ],
         );
         await client.query('COMMIT');
-        return { accepted: insertedSteps.size, duplicates: points.length - insertedSteps.size, batch, lateMetrics: late.length };
+        return { accepted: insertedSteps.size, duplicates: points.length - insertedSteps.size, batch, lateMetrics: late.length, lateOptimizers };
       } catch (err) {
         failed = err as Error;
         await client.query('ROLLBACK').catch(() => {});

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ApiKeyRow, LogResult, LrPoint, PointColumn, PointInput, PointStore, RunAtIngest, SeriesBucket, StepRange, StoredPoint } from './point-store';
+import { withLateOptimizers } from '@/lib/optimizers/optimizer-points';
 import { type MetricValue, metricRollupRows, type Part, rollupRows } from './rollup';
 
 interface RunRow {
@@ -91,6 +92,8 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
   const insertPoints = bulkInsert(prep, 'Point', ['runId', 'step', 'epoch', 'lr', 'lrs', 'loss', 'time', 'batch', 'schedulerStep', 'optimizers']);
   const insertMetrics = bulkInsert(prep, 'MetricPoint', ['runId', 'name', 'step', 'value']);
   const batchOfPoint = prep('SELECT "batch" FROM "Point" WHERE "runId" = ? AND "step" = ?').pluck();
+  const storedOptimizers = prep('SELECT "optimizers" FROM "Point" WHERE "runId" = ? AND "step" = ?').pluck();
+  const writeOptimizers = prep('UPDATE "Point" SET "optimizers" = ? WHERE "runId" = ? AND "step" = ?');
   const insertMetric = prep('INSERT INTO "MetricPoint" ("runId", "name", "step", "value") VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
   const updateRun = prep(
     `UPDATE "Run" SET "batchSeq" = ?, "lastSeenAt" = ?, "pointCount" = "pointCount" + ?,
@@ -188,10 +191,17 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
     // Metrics for steps stored earlier (an eval logged after its train step): each added unless
     // the step has that metric already. Row by row, to know which went in; they are few.
     const late: MetricValue[] = [];
+    let lateOptimizers = 0;
     if (kept !== points) {
       const keptSteps = new Set(kept.map((p) => p.step));
       for (const p of points) {
-        if (!p.metrics || keptSteps.has(p.step)) continue;
+        if (keptSteps.has(p.step)) continue;
+        if (p.optimizers) {
+          const stored = storedOptimizers.get(runId, p.step) as string | null;
+          const merged = withLateOptimizers(stored === null ? null : JSON.parse(stored), p.optimizers);
+          if (merged) lateOptimizers += writeOptimizers.run(JSON.stringify(merged), runId, p.step).changes;
+        }
+        if (!p.metrics) continue;
         for (const name in p.metrics) {
           if (insertMetric.run(runId, name, p.step, p.metrics[name]).changes === 0) continue;
           late.push({ name, step: p.step, value: p.metrics[name] });
@@ -212,7 +222,7 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
       names.size !== namesBefore ? JSON.stringify([...names].sort()) : run.metricNames,
       runId,
     );
-    return { accepted, duplicates: points.length - accepted, batch, lateMetrics: late.length };
+    return { accepted, duplicates: points.length - accepted, batch, lateMetrics: late.length, lateOptimizers };
   });
 
   // Prisma's interactive and nested-write transactions keep BEGIN open across awaits on this

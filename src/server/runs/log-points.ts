@@ -42,10 +42,11 @@ export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: 
       throw new AppError('BAD_REQUEST', `points: a run may log at most ${MAX_OPTIMIZERS} optimizers; this batch would make it ${optimizers.length} (${optimizers.join(', ')})`);
     }
   };
-  const { accepted, duplicates, batch, lateMetrics } = await db.points.logPoints(runId, points, now, admit);
+  const { accepted, duplicates, batch, lateMetrics, lateOptimizers } = await db.points.logPoints(runId, points, now, admit);
   // Of the metrics added to stored steps, only the values passed to scheduler.step() (which may
-  // arrive after their step) can change a verdict: ReduceLROnPlateau is replayed on them.
-  const replayInput = lateMetrics > 0 && points.some((p) => p.metrics?.[SCHEDULER_METRIC] !== undefined);
+  // arrive after their step) can change a verdict: ReduceLROnPlateau is replayed on them. So can
+  // an optimizer's values added to a stored step.
+  const replayInput = (lateMetrics > 0 && points.some((p) => p.metrics?.[SCHEDULER_METRIC] !== undefined)) || lateOptimizers > 0;
   if (accepted > 0 || replayInput) {
     if (accepted > 0) db.live.publish({ type: 'points', runId, batch });
     // The batch is committed: the reply says so even if the database goes away now. A verdict

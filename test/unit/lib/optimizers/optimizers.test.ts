@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { combineVerdicts } from '@/lib/optimizers/combine-verdicts';
-import { asOptimizer, expectedSeriesName, loggedOptimizers, lrSeriesName, optimizerSeries, runOptimizerNames, withOptimizerSeries } from '@/lib/optimizers/optimizer-points';
+import { asOptimizer, expectedSeriesName, loggedOptimizers, lrSeriesName, optimizerSeries, runOptimizerNames, withLateOptimizers, withOptimizerSeries } from '@/lib/optimizers/optimizer-points';
 import { mergeOptimizers, verdictTracks } from '@/lib/optimizers/run-optimizers';
 import { runVerdict } from '@/lib/optimizers/run-verdict';
 import type { Verdict } from '@/lib/verdict';
@@ -46,6 +46,14 @@ describe('optimizer series names', () => {
     expect(gan.metrics).toEqual({ acc: 2 }); // the caller's point is left as it was
     const only = [plain];
     expect(withOptimizerSeries(only)).toBe(only);
+  });
+});
+
+describe('an optimizer’s record for a stored step', () => {
+  it('adds the optimizers the step does not have, keeping the ones it has', () => {
+    expect(withLateOptimizers({ gen: { lr: 1 } }, { disc: { lr: 2 }, gen: { lr: 9 } })).toEqual({ gen: { lr: 1 }, disc: { lr: 2 } });
+    expect(withLateOptimizers(null, { disc: { lr: 2 } })).toEqual({ disc: { lr: 2 } });
+    expect(withLateOptimizers({ gen: { lr: 1 } }, { gen: { lr: 9 } })).toBeUndefined();
   });
 });
 
