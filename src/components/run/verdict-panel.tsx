@@ -41,11 +41,16 @@ export function VerdictPanel({ verdict, optimizer }: { verdict: Verdict; optimiz
         </p>
       )}
       {e.warnings.length > 0 && (
-        <ul className="muted" style={{ marginBottom: 0 }}>
-          {e.warnings.map((w) => (
-            <li key={w}>{w}</li>
-          ))}
-        </ul>
+        // Why a run's LR is not exactly the spec's (a scale, skipped steps, off by one) and what
+        // may go wrong later: read before muting a flag, or before trusting an "ok".
+        <div data-testid="verdict-warnings">
+          <h3 style={{ marginTop: 12 }}>{verdict.kind === 'ok' ? 'Tolerated, but worth knowing' : 'Warnings'}</h3>
+          <ul className="muted" style={{ marginBottom: 0 }}>
+            {e.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
+        </div>
       )}
     </section>
   );

@@ -41,7 +41,7 @@ export class CountFollows implements Hypothesis {
     const slack = this.stepsPerEpoch ? 1 + Math.floor((0.1 * s.steps[i]) / this.stepsPerEpoch) : 1;
     if (Math.abs(off - this.drift) <= slack) return;
     // The drift only grows, in one direction, and stays small.
-    if (this.drifts && Math.sign(off) !== -Math.sign(this.drift) && Math.abs(off) > Math.abs(this.drift) && Math.abs(off) <= maxDrift(s.steps[i])) {
+    if (this.drifts && Math.sign(off) !== -Math.sign(this.drift) && Math.abs(off) > Math.abs(this.drift) && Math.abs(off) <= maxDrift(s.steps[i], off > 0 ? 1 : -1)) {
       this.drift = off;
       this.driftStep = s.steps[i];
       return;

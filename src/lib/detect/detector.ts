@@ -17,7 +17,7 @@ import { CountCauses, CountFollows } from './counts';
 import { explainFlag, explainOk, type Finding } from './explain';
 import { GroupCheck } from './groups';
 import { FollowsMapping, Flat, Overridden, Restarts, type Hypothesis, type LrAt } from './hypotheses';
-import { driftWarning, Intended } from './intended';
+import { driftWarning, Intended, type IntendedOptions } from './intended';
 import { continuousEpoch, everySteps, ownCount, perEpochOfLength, perLoggedEpoch, perStep, type Mapping } from './mapping';
 import { PlateauDetector, recordsSchedulerMetric } from './plateau';
 import { plateauWarnings } from './plateau-warnings';
@@ -99,6 +99,8 @@ class VerifiableDetector implements Detector {
   private altScaleKnown = false;
   /** Correct-run trackers on the optimizer's clock; with counts, at the scheduler's own count; and the count itself. */
   private onClock: Intended[] = [];
+  /** With counts, the first point the optimizer-clock trackers have not seen yet. */
+  private clockNext = 0;
   private atCount: Intended[] = [];
   private countFollows: CountFollows | undefined;
   private groupChecks: GroupCheck[] = [];
@@ -205,6 +207,7 @@ class VerifiableDetector implements Detector {
     this.groups = [];
     this.beside = [];
     this.onClock = [];
+    this.clockNext = 0;
     this.atCount = [];
     this.countFollows = undefined;
     const sample = Math.min(s.length, PRECISION_SAMPLE);
@@ -214,10 +217,12 @@ class VerifiableDetector implements Detector {
     const { f, tol } = this;
     // Per clock, the spec's scale first (it decides where a broken run went wrong), then fitted
     // ones, which stop at once when the fit is the spec's own.
-    const family = (m: Mapping, lrAt: LrAt, drift: boolean) => [
-      new Intended({ map: m, f: lrAt, tol, scale: 1, drift }),
-      ...([0, 1, -1] as const).map((scaleAt) => new Intended({ map: m, f: lrAt, tol, drift, scaleAt })),
-    ];
+    const family = (m: Mapping, lrAt: LrAt, drift: boolean) => {
+      const trackers = [new Intended({ map: m, f: lrAt, tol, scale: 1, drift })];
+      const fitted: IntendedOptions[] = [{ map: m, f: lrAt, tol, drift, snap: true }, ...([0, 1, -1] as const).map((scaleAt) => ({ map: m, f: lrAt, tol, drift, scaleAt }))];
+      for (const options of fitted) trackers.push(new Intended(options, [...trackers]));
+      return trackers;
+    };
     this.onClock.push(...family(map, f, true));
     const continuous = this.continuousClock();
     if (continuous) this.onClock.push(...family(continuous, this.schedule.lrAtEpoch!, false));
@@ -233,14 +238,16 @@ class VerifiableDetector implements Detector {
   private feedIntended(i: number): void {
     const s = this.series;
     if (!this.altScaleKnown) this.learnAltScale(i);
-    const clockAlive = feedAll(this.onClock, i, s);
     let failure: Failure | undefined;
     if (this.atCount.length > 0) {
-      const countAlive = this.countFollows!.alive;
-      if (countAlive) this.countFollows!.feed(i, s);
-      if (!feedAll(this.atCount, i, s)) failure = 'lr-at-count';
-      else if (!this.countFollows!.alive && !clockAlive) failure = 'count';
-    } else if (!clockAlive) {
+      const count = this.countFollows!;
+      if (count.alive) count.feed(i, s);
+      if (!feedAll(this.atCount, i, s, i)) failure = 'lr-at-count';
+      // The optimizer's clock matters only once the count is off it: until then it waits, and
+      // then catches up, so each point still reaches each tracker once.
+      else if (!count.alive && !feedAll(this.onClock, this.clockNext, s, i)) failure = 'count';
+      if (!count.alive) this.clockNext = i + 1;
+    } else if (!feedAll(this.onClock, i, s, i)) {
       failure = 'clock';
     }
     if (failure) this.alternatives = this.buildAlternatives(failure);
@@ -404,7 +411,8 @@ class VerifiableDetector implements Detector {
       const causes = c.causes[0] !== 'never_stepped' && flatAt !== undefined && !c.causes.includes('stuck') ? [...c.causes, 'stuck' as const] : c.causes;
       return { ...base, causes, factor: c.factor, restarts: c.restarts, flatAt };
     }
-    const gap = base.cadenceGap;
+    // The observed gap in the spec's own steps: scheduler.step() every `frequency` steps is intended.
+    const gap = base.cadenceGap === undefined ? undefined : this.interval === 'step' ? base.cadenceGap / this.frequency : base.cadenceGap;
     const neverCalled = this.cadence !== undefined && this.cadence.schedulerSteps === 0 && this.cadence.optimizerSteps > 0;
     const framework = this.schedule.spec.name;
 
@@ -433,13 +441,12 @@ class VerifiableDetector implements Detector {
   }
 }
 
-/** Feeds point i to the trackers still alive; whether any is. */
-function feedAll(trackers: Intended[], i: number, s: Series): boolean {
+/** Feeds points [from, to] to the trackers still alive; whether any is. */
+function feedAll(trackers: Intended[], from: number, s: Series, to: number): boolean {
   let alive = false;
   for (let t = 0; t < trackers.length; t++) {
     const tracker = trackers[t];
-    if (!tracker.alive) continue;
-    tracker.feed(i, s);
+    for (let i = from; i <= to && tracker.alive; i++) tracker.feed(i, s);
     alive ||= tracker.alive;
   }
   return alive;

@@ -24,15 +24,23 @@ export interface IntendedOptions {
    * run whose LR is also read off by one (Hugging Face logs the LR after scheduler.step()).
    */
   scaleAt?: -1 | 0 | 1;
+  /**
+   * Round the fitted scale to the nearest round factor (k, 1/k, k/2^j, √k: world sizes, batch
+   * size ratios, the square-root rule), when within 0.1% of it. The first point can carry an
+   * unknown drift (steps skipped before it), so the raw ratio is a hair off the real factor.
+   */
+  snap?: boolean;
 }
 
 /**
- * The largest drift between the scheduler's and the optimizer's counts tolerated at step s.
- * GradScaler skips a burst of steps at the start (each halving its scale, from 2^16 down to one
- * that fits) and then at most about one per growth_interval (2,000 steps); this allows twice that.
+ * The largest drift between the scheduler's and the optimizer's counts tolerated at step s, ahead
+ * (sign 1) or behind (−1). GradScaler skips a burst of steps at the start (each halving its
+ * scale, from 2^16 down to one that fits) and then at most about one per growth_interval (2,000
+ * steps); this allows twice that. Behind is held tighter: a scheduler that stopped advancing
+ * looks like one falling behind, and must be flagged soon after the LR should have moved.
  */
-export function maxDrift(step: number): number {
-  return 16 + Math.floor(step / 1000);
+export function maxDrift(step: number, sign: 1 | -1): number {
+  return (sign > 0 ? 16 : 8) + Math.floor(step / 1000);
 }
 
 export class Intended implements Hypothesis {
@@ -55,7 +63,11 @@ export class Intended implements Hypothesis {
   firstBad = -1;
   private runStart = -1;
 
-  constructor(readonly options: IntendedOptions) {
+  constructor(
+    readonly options: IntendedOptions,
+    /** Trackers of the same clock built before this one: a fitted scale one of them already has makes this one redundant. */
+    private readonly twins: readonly Intended[] = [],
+  ) {
     this.scale = options.scale ?? 1;
     this.scaleKnown = options.scale !== undefined;
   }
@@ -73,13 +85,23 @@ export class Intended implements Hypothesis {
       this.runStart = -1;
       return;
     }
-    if (this.runStart < 0) this.runStart = i;
     if (fit === 'soft') {
       const step = s.steps[i] + this.drift;
-      if (close(s.lrs[i], this.scale * f(Math.max(0, map.at(step, s.epochs[i], 1, s.counts[i]))), tol)) this.softAfter++;
+      const after = close(s.lrs[i], this.scale * f(Math.max(0, map.at(step, s.epochs[i], 1, s.counts[i]))), tol);
+      // One more step of a drift already under way is the drift growing, not an off-by-one read.
+      const sign = after ? 1 : -1;
+      if (this.drift * sign > 0 && Math.abs(this.drift) < maxDrift(s.steps[i], sign)) {
+        this.drift += sign;
+        this.driftStep = s.steps[i];
+        this.runStart = -1;
+        return;
+      }
+      if (this.runStart < 0) this.runStart = i;
+      if (after) this.softAfter++;
       else this.softBefore++;
       return;
     }
+    if (this.runStart < 0) this.runStart = i;
     if (this.options.drift && map.inSteps && this.redrift(i, s)) return;
     this.alive = false;
     this.firstMiss = i;
@@ -89,9 +111,9 @@ export class Intended implements Hypothesis {
   /** The LR fits a larger drift, in the direction it has drifted so far, within maxDrift. */
   private redrift(i: number, s: Series): boolean {
     const step = s.steps[i];
-    const limit = maxDrift(step);
     const { map, f, tol } = this.options;
-    for (const sign of this.drift > 0 ? [1] : this.drift < 0 ? [-1] : [1, -1]) {
+    for (const sign of this.drift > 0 ? ([1] as const) : this.drift < 0 ? ([-1] as const) : ([1, -1] as const)) {
+      const limit = maxDrift(step, sign);
       for (let d = Math.abs(this.drift) + 1; d <= limit; d++) {
         if (fitAt(f, map, this.scale, tol, s, i, 0, sign * d) !== 'strict') continue;
         if (this.firstDeparture < 0) this.firstDeparture = this.runStart;
@@ -112,8 +134,14 @@ export class Intended implements Hypothesis {
     const expected = f(Math.max(0, n));
     if (!(expected > 0) || !(s.lrs[i] > 0)) return;
     this.scaleKnown = true;
-    const ratio = s.lrs[i] / expected;
-    if (close(ratio, 1, tol)) {
+    let ratio = s.lrs[i] / expected;
+    if (this.options.snap) {
+      const round = roundFactor(ratio);
+      // Nothing round nearby, or the raw ratio already is: the raw tracker covers it.
+      if (round === undefined || round === ratio) ratio = 1;
+      else ratio = round;
+    }
+    if (close(ratio, 1, tol) || this.twins.some((t) => t.alive && t.scaleKnown && close(t.scale, ratio, tol))) {
       this.redundant = true;
       this.alive = false;
       return;
@@ -139,6 +167,34 @@ export class Intended implements Hypothesis {
     }
     return out;
   }
+}
+
+const ROUND_FACTORS: number[] = (() => {
+  const out = new Set<number>();
+  for (let k = 1; k <= 1024; k++) {
+    out.add(Math.sqrt(k));
+    for (let j = 0; j <= 4; j++) {
+      out.add(k / 2 ** j);
+      out.add(2 ** j / k);
+    }
+  }
+  return [...out].sort((a, b) => a - b);
+})();
+
+/** The round factor within 0.1% of x, if any. */
+export function roundFactor(x: number): number | undefined {
+  let lo = 0;
+  let hi = ROUND_FACTORS.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ROUND_FACTORS[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  let best: number | undefined;
+  for (const c of [ROUND_FACTORS[lo - 1], ROUND_FACTORS[lo]]) {
+    if (c !== undefined && Math.abs(c / x - 1) <= 1e-3 && (best === undefined || Math.abs(c - x) < Math.abs(best - x))) best = c;
+  }
+  return best;
 }
 
 /** The offset between the scheduler's count and the optimizer's steps, in words. */

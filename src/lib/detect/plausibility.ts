@@ -55,17 +55,19 @@ export function planWarnings(schedule: VerifiableSchedule, plan: PlanContext, ch
   }
   if (cadence) {
     const gap = observedGap(cadence);
+    // scheduler.step() meant to run every `frequency` intervals.
+    const every = schedule.spec.frequency ?? 1;
     if (cadence.schedulerSteps === 0 && cadence.optimizerSteps >= 2) {
       warnings.push(`scheduler.step() has not been called in ${formatStep(cadence.optimizerSteps)} optimizer steps.`);
-    } else if (gap !== undefined && plan.interval === 'step' && gap >= 1.5) {
+    } else if (gap !== undefined && plan.interval === 'step' && gap >= 1.5 * every) {
       const n = change();
       warnings.push(
-        `scheduler.step() runs once every ${formatGap(gap)} optimizer steps, but ${name} expects one call per optimizer step` +
+        `scheduler.step() runs once every ${formatGap(gap)} optimizer steps, but ${name} expects ${every === 1 ? 'one call per optimizer step' : `one call every ${formatStep(every)} optimizer steps`}` +
           (n !== undefined ? `: its first change (n = ${formatStep(n)}) would come at optimizer step ${formatStep(Math.round(n * gap))}.` : '.'),
       );
     } else if (gap !== undefined && gap <= 0.75) {
       warnings.push(`scheduler.step() runs ${formatGap(1 / gap)} times per optimizer step (gradient accumulation?): the schedule runs that much too fast.`);
-    } else if (gap !== undefined && plan.interval === 'epoch' && stepsPerEpoch && stepsPerEpoch > 1 && gap < stepsPerEpoch / 2) {
+    } else if (gap !== undefined && plan.interval === 'epoch' && stepsPerEpoch && stepsPerEpoch > 1 && gap < (every * stepsPerEpoch) / 2) {
       warnings.push(`scheduler.step() runs once every ${formatGap(gap)} optimizer steps, but ${name} is meant to be stepped once per epoch (${formatStep(stepsPerEpoch)} steps).`);
     }
     if (cadence.beforeOptimizerStep) {

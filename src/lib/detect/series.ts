@@ -37,10 +37,11 @@ export class Series {
   /** Appends the points that carry an LR; returns how many were kept. */
   append(points: readonly LoggedPoint[]): number {
     let kept = 0;
+    // Room for the whole batch at once: a million points cost one copy per column, not twenty.
+    if (this.length + points.length > this.steps.length) this.grow(this.length + points.length);
     for (const p of points) {
       const lr = p.lr ?? p.lrs?.[0];
       if (lr === undefined || !Number.isFinite(lr)) continue;
-      if (this.length === this.steps.length) this.grow();
       const i = this.length++;
       if (i > 0 && p.step <= this.steps[i - 1]) this.sorted = false;
       this.steps[i] = p.step;
@@ -74,10 +75,12 @@ export class Series {
     this.sorted = true;
   }
 
-  private grow(): void {
-    const size = this.steps.length * 2;
+  private grow(needed: number): void {
+    // Powers of two: a run growing batch by batch copies its columns a logarithmic number of times.
+    const size = 2 ** Math.ceil(Math.log2(Math.max(needed, this.steps.length * 2)));
+    // No fill: append writes every column of every point it keeps (a group's column starts NaN).
     const copy = (a: Float64Array) => {
-      const b = new Float64Array(size).fill(Number.NaN);
+      const b = new Float64Array(size);
       b.set(a);
       return b;
     };

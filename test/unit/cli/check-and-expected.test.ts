@@ -44,6 +44,25 @@ describe('lrscope check', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'unverifiable', unverifiable: true });
   });
 
+  it('replays ReduceLROnPlateau on the scheduler_metric values the points carry, given the cadence', async () => {
+    const plateau = { name: 'ReduceLROnPlateau', params: { factor: 0.5, patience: 1 } };
+    const cadence = { optimizerSteps: 60, schedulerSteps: 5, medianGap: 10, metric: 'scheduler_metric' };
+    // One value per epoch after its last step, never improving: a reduction after step 29 that the LR never shows.
+    const points = Array.from({ length: 60 }, (_, step) => ({ step, lr: 0.1, ...(step % 10 === 9 && step < 50 ? { metrics: { scheduler_metric: 1 } } : {}) }));
+    const r = await cli('check', file('plateau-metric.json', { schedule: plateau, stepsPerEpoch: 10, cadence, config: { epochs: 6 }, points }));
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ flagged: true, causes: ['stuck'], firstBadStep: 30, expected: 0.05, actual: 0.1 });
+  });
+
+  it('checks the LR at the scheduler\'s own count when points carry schedulerStep', async () => {
+    const steplr = { name: 'StepLR', params: { step_size: 10, gamma: 0.5 }, interval: 'step', baseLr: 0.1 };
+    // The count runs once per epoch of 20 steps: the LR is the schedule's at that count, the cadence is not the spec's.
+    const points = Array.from({ length: 300 }, (_, step) => ({ step, epoch: Math.floor(step / 20), schedulerStep: Math.floor(step / 20), lr: 0.1 * 0.5 ** Math.floor(Math.floor(step / 20) / 10) }));
+    const r = await cli('check', file('counted.json', { schedule: steplr, points }));
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ causes: ['stepped_per_epoch'], firstBadStep: 10 });
+  });
+
   it.each([
     ['a missing file', ['check', 'nope.json'], /cannot read nope.json: no such file/],
     ['malformed JSON', ['check', file('bad.json', '{"schedule":')], /is not valid JSON/],
