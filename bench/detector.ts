@@ -1,4 +1,4 @@
-// Detector budget: a full verdict on 1,000,000 points ≤ 200 ms, and an incremental update
+// Detector budget (docs/architecture.md, budgets): a full verdict on 1,000,000 points ≤ 200 ms, and an incremental update
 // costing time proportional to the batch, with every param group checked. Prints both for
 // correct runs (also with four param groups and the scheduler's own count, and with skipped
 // optimizer steps and a scaled LR) and for the Coqui failure (where the alternative hypotheses

@@ -1,7 +1,9 @@
 // Ingest throughput: batches of 1,000 points posted over HTTP to the real server (SQLite),
 // beside raw better-sqlite3 prepared inserts into the same table in one transaction, measured
-// in the same run. Budget (DESIGN.md): ≥ 50,000 points/s and ≥ 0.3 of raw.
-//   npx tsx bench/ingest.ts [--points 300000] [--concurrency 4]
+// in the same run. Budget (docs/architecture.md, budgets): ≥ 50,000 points/s and ≥ 0.3 of raw.
+// With --optimizers N, every point also carries N optimizers' LRs (a GAN: each stored on the point
+// and as its chart series lr:<name>), to compare with a run of one optimizer.
+//   npx tsx bench/ingest.ts [--points 300000] [--concurrency 4] [--optimizers 2]
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +18,7 @@ const arg = (name: string, fallback: number) => {
 const TOTAL = arg('points', 300_000);
 const BATCH = 1000;
 const CONCURRENCY = arg('concurrency', 4);
+const OPTIMIZERS = arg('optimizers', 0);
 
 /**
  * CPU seconds (user + system) a process has used, from /proc (Linux); undefined elsewhere. The
@@ -32,7 +35,12 @@ function cpuSeconds(pid: number): number | undefined {
 }
 
 function makePoint(step: number) {
-  return { step, epoch: Math.floor(step / 1000), lr: 5e-4 * 0.5 ** Math.floor(step / 100_000), loss: 2 / Math.sqrt(step + 1), time: 1.7e9 + step * 0.05 };
+  const lr = 5e-4 * 0.5 ** Math.floor(step / 100_000);
+  const point = { step, epoch: Math.floor(step / 1000), lr, loss: 2 / Math.sqrt(step + 1), time: 1.7e9 + step * 0.05 };
+  if (OPTIMIZERS === 0) return point;
+  const optimizers: Record<string, { lr: number; schedulerStep: number }> = {};
+  for (let k = 0; k < OPTIMIZERS; k++) optimizers[String(k)] = { lr: lr / (k + 1), schedulerStep: step };
+  return { ...point, optimizers };
 }
 
 interface HttpResult {
@@ -46,7 +54,7 @@ async function overHttp(): Promise<HttpResult> {
   const server = await startServer();
   try {
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${server.apiKey}` };
-    const create = await fetch(`${server.url}/api/trpc/runs.create`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench-ingest' }) });
+    const create = await fetch(`${server.url}/api/trpc/runs.create`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench-ingest', ...(OPTIMIZERS > 0 && { optimizers: Object.fromEntries(Array.from({ length: OPTIMIZERS }, (_, k) => [String(k), {}])) }) }) });
     const runId = (await create.json()).result.data.id as number;
     const bodies: string[] = [];
     for (let s = 0; s < TOTAL + 20 * BATCH; s += BATCH) {
@@ -108,7 +116,7 @@ const rawRate = rawResult.rate;
 const httpRate = http.rate;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const us = (n: number | undefined) => (n === undefined ? 'n/a' : `${n.toFixed(2)} µs`);
-console.log(`points                     ${fmt(TOTAL)} in batches of ${BATCH}, ${CONCURRENCY} requests in flight`);
+console.log(`points                     ${fmt(TOTAL)} in batches of ${BATCH}, ${CONCURRENCY} requests in flight${OPTIMIZERS ? `, ${OPTIMIZERS} optimizers per point` : ''}`);
 console.log(`raw better-sqlite3         ${fmt(rawRate)} points/s (prepared insert, one transaction); CPU ${us(rawResult.cpuPerPoint)}/point`);
 console.log(`HTTP runs.log (SQLite)     ${fmt(httpRate)} points/s; server CPU ${us(http.serverCpuPerPoint)}/point, load generator ${us(http.clientCpuPerPoint)}/point`);
 console.log(`ratio HTTP / raw           ${(httpRate / rawRate).toFixed(2)}   (budget ≥ 0.30)`);

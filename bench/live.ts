@@ -1,6 +1,6 @@
 // Post → visible: a run page is open in headless Chromium; the page itself posts a batch to
 // runs.log and times until the new step is drawn in its chart (same clock, measured in the
-// browser). Budget (DESIGN.md): p95 ≤ 500 ms.
+// browser). Budget (docs/architecture.md): p95 ≤ 500 ms.
 //   npx tsx bench/live.ts [--posts 60] [--batch 100]
 import { ensureNextBuild } from '../test/helpers/next-build';
 import { launchBrowser } from '../test/e2e/browser';

@@ -1,4 +1,4 @@
-// Server memory with 100 live runs (DESIGN.md budget: ≤ 400 MB RSS): the production server with
+// Server memory with 100 live runs (docs/architecture.md budget: ≤ 400 MB RSS): the production server with
 // its pages, 100 runs each posting a batch of 100 points every ~250 ms (step schedules, a third
 // of them flagged), the runs table's live feed and 20 run pages' live feeds open. Samples the
 // server process's resident set from /proc while it works.

@@ -1,5 +1,5 @@
 """Python client overhead and throughput: what `run.log` costs the training thread (µs per call,
-mean and p99; budget in DESIGN.md/issue 5: ≤ 20 µs mean), what `lrscope.torch.watch` adds to an
+mean and p99; budget in docs/architecture.md: ≤ 20 µs mean), what `lrscope.torch.watch` adds to an
 optimizer step, and end-to-end points/s from one Python process to a server.
 
     PYTHONPATH=clients/python /usr/bin/python3 bench/python-client.py [--url URL --key KEY] [--calls 200000] [--points 300000]

@@ -1,5 +1,5 @@
 // Runs page first load with 1,000 runs: navigation start → the table's rows on screen, in
-// headless Chromium against the production server. Budget (DESIGN.md): ≤ 1 s.
+// headless Chromium against the production server. Budget (docs/architecture.md): ≤ 1 s.
 //   npx tsx bench/runs-page.ts [--runs 1000] [--loads 7]
 import { ensureNextBuild } from '../test/helpers/next-build';
 import { launchBrowser } from '../test/e2e/browser';

@@ -1,5 +1,5 @@
 // Cost of the schedule engine's lrAt, which the detector calls up to ~1e6 times per run (its whole
-// budget on 1,000,000 points is 200 ms, DESIGN.md). Prints ns per lrAt over 1e6 sequential n:
+// budget on 1,000,000 points is 200 ms, docs/architecture.md). Prints ns per lrAt over 1e6 sequential n:
 // cold (the first pass: replayed schedules fill their cache here), warm (a second pass), and on
 // a shuffled order of the same n.
 //   npx tsx bench/schedules.ts [--points 1000000]

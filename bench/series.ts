@@ -1,12 +1,14 @@
 // Chart data for one long run: runs.series on a 1,000,000-point run must take ≤ 50 ms of server
-// time and send ≤ 2,000 points (DESIGN.md budgets). Points go in through the store's logPoints
+// time and send ≤ 2,000 points (docs/architecture.md, budgets). Points go in through the store's logPoints
 // (the ingest path, which keeps the chart pyramid); series are read through getSeries, the
 // service runs.series calls, timed in-process (server time, no HTTP).
-//   npx tsx bench/series.ts [--points 1000000] [--provider sqlite|postgres]
+// With --optimizers, the run has two optimizers (gen, disc) and their series are timed too.
+//   npx tsx bench/series.ts [--points 1000000] [--provider sqlite|postgres] [--optimizers]
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../src/server/db/open-database';
+import { withOptimizerSeries } from '../src/lib/optimizers/optimizer-points';
 import { getSeries } from '../src/server/runs/get-series';
 import { createTempPostgresDatabase } from '../test/helpers/postgres';
 
@@ -17,6 +19,7 @@ const arg = (name: string, fallback: string) => {
 const TOTAL = Number(arg('points', '1000000'));
 const provider = arg('provider', 'sqlite') as 'sqlite' | 'postgres';
 const BATCH = 10_000;
+const OPTIMIZERS = process.argv.includes('--optimizers');
 
 const pg = provider === 'postgres' ? await createTempPostgresDatabase() : null;
 const sqlitePath = path.join(mkdtempSync(path.join(os.tmpdir(), 'lrscope-bench-series-')), 'series.db');
@@ -24,15 +27,19 @@ const db = await openDatabase(pg ? { provider, databaseUrl: pg.url } : { provide
 try {
   const project = await db.prisma.project.create({ data: { name: 'bench' } });
   const schedule = { name: 'StepwiseGradualLR', params: { gradual_learning_rates: [[0, 5e-4], [10_000, 4e-4], [20_000, 3e-4]] }, interval: 'step' };
-  const run = await db.prisma.run.create({ data: { projectId: project.id, name: 'long', schedule } });
+  const optimizers = OPTIMIZERS ? [{ name: 'gen', schedule }, { name: 'disc', schedule: { name: 'ExponentialLR', params: { gamma: 0.999999 }, interval: 'step', baseLr: 1e-3 } }] : undefined;
+  const run = await db.prisma.run.create({ data: { projectId: project.id, name: 'long', schedule, optimizers } });
   const t0 = performance.now();
   for (let s = 0; s < TOTAL; s += BATCH) {
     const points = Array.from({ length: Math.min(BATCH, TOTAL - s) }, (_, i) => {
       const step = s + i;
       // A one-step spike every 100,003 steps: it must survive bucketing.
-      return { step, epoch: step / 1000, lr: step % 100_003 === 77 ? 1e-2 : 5e-4, loss: 2 / Math.sqrt(step + 1), time: 1.7e9 + step * 0.05, metrics: { acc: step / TOTAL } };
+      const lr = step % 100_003 === 77 ? 1e-2 : 5e-4;
+      const point = { step, epoch: step / 1000, lr, loss: 2 / Math.sqrt(step + 1), time: 1.7e9 + step * 0.05, metrics: { acc: step / TOTAL } };
+      return OPTIMIZERS ? { ...point, optimizers: { gen: { lr }, disc: { lr: step % 100_003 === 77 ? 1e-2 : 1e-3 * 0.999999 ** step } } } : point;
     });
-    await db.points.logPoints(run.id, points, new Date());
+    // As runs.log stores them: each optimizer's LR also as its series lr:<name>.
+    await db.points.logPoints(run.id, withOptimizerSeries(points), new Date());
   }
   console.log(`stored ${TOTAL.toLocaleString('en-US')} points (${provider}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
@@ -52,7 +59,7 @@ try {
     const median = ms[Math.floor(ms.length / 2)];
     const p95 = ms[Math.ceil(ms.length * 0.95) - 1];
     const ok = p95 <= 50 && n <= 2000;
-    console.log(`${label.padEnd(34)} ${String(n).padStart(5)} points  median ${median.toFixed(1).padStart(5)} ms  p95 ${p95.toFixed(1).padStart(5)} ms${input.metric === 'lr' ? `  spikes kept ${spikes}` : ''}  ${ok ? 'met' : 'MISSED'}`);
+    console.log(`${label.padEnd(34)} ${String(n).padStart(5)} points  median ${median.toFixed(1).padStart(5)} ms  p95 ${p95.toFixed(1).padStart(5)} ms${input.metric === 'lr' || input.metric.startsWith('lr:') ? `  spikes kept ${spikes}` : ''}  ${ok ? 'met' : 'MISSED'}`);
   };
   await time('lr, whole run', { runId: run.id, metric: 'lr' });
   await time('loss, whole run', { runId: run.id, metric: 'loss' });
@@ -62,6 +69,12 @@ try {
   await time('lr, zoomed to 300k steps', { runId: run.id, metric: 'lr', fromStep: 350_123, toStep: 650_123 });
   await time('lr, zoomed to 120k steps', { runId: run.id, metric: 'lr', fromStep: 400_001, toStep: 520_000 });
   await time('lr, zoomed to 20k steps (raw)', { runId: run.id, metric: 'lr', fromStep: 500_000, toStep: 520_000 });
+  if (OPTIMIZERS) {
+    await time('lr:disc, whole run', { runId: run.id, metric: 'lr:disc' });
+    await time('expected_lr:disc, whole run', { runId: run.id, metric: 'expected_lr:disc' });
+    await time('lr:disc, zoomed to 120k steps', { runId: run.id, metric: 'lr:disc', fromStep: 400_001, toStep: 520_000 });
+    await time('lr:disc, zoomed to 20k steps (raw)', { runId: run.id, metric: 'lr:disc', fromStep: 500_000, toStep: 520_000 });
+  }
   console.log('budget: ≤ 50 ms server time and ≤ 2,000 points per view');
 } finally {
   await db.close();

@@ -1,5 +1,5 @@
 // Maps an optimizer step to the LR the configured schedule prescribes there, given the cadence
-// the user intended (LR-SPEC: n(s) = s for step schedules, ⌊s / stepsPerEpoch⌋ for epoch ones).
+// the user intended (docs/schedules.md: n(s) = s for step schedules, ⌊s / stepsPerEpoch⌋ for epoch ones).
 import type { Interval, VerifiableSchedule } from './schedules/types';
 
 /** The interval the user meant: the spec's own, else the schedule's design; ambiguous ones default to epoch. */

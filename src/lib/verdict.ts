@@ -1,4 +1,4 @@
-// The verdict contract (../shared/DESIGN.md, "Verdict"). Shared by the detector, the store,
+// The verdict contract (docs/architecture.md, "Verdict"). Shared by the detector, the store,
 // the API and the pages.
 
 export const CAUSES = [
@@ -37,6 +37,10 @@ export interface Verdict {
   fix?: string;
   /** Plausibility findings that are not failures (off by one, thresholds never reached, ...). */
   warnings: string[];
+  /** Runs with several optimizers: each optimizer's own verdict (the run's is the worst of them). */
+  optimizers?: Record<string, Verdict>;
+  /** Runs with several optimizers: the optimizer whose verdict the run's is. */
+  optimizer?: string;
 }
 
 /** What the Python client observed of `scheduler.step()` calls; evidence the detector can cite. */

@@ -1,4 +1,4 @@
-// Access against the real server process (DESIGN "Reliability": ingest needs a project API key,
+// Access against the real server process (docs/architecture.md, "Reliability": ingest needs a project API key,
 // stored hashed; a key cannot write to another project): keys at rest, project isolation,
 // revocation, the dashboard token, the non-loopback warning, per-key rate limits, security
 // headers and secrets kept out of the logs. ingest.test.ts has the single 401/403 cases.

@@ -1,4 +1,4 @@
-// Property-based bad input against the real server process (DESIGN "Reliability": bad input
+// Property-based bad input against the real server process (docs/architecture.md, "Reliability": bad input
 // gets a clear 4xx naming the field, and nothing stored changes). For every ingest and read
 // procedure fast-check generates a valid input and breaks exactly one thing in it: a wrong
 // type, a missing field, a huge string, NaN/±Infinity (as JSON strings and as the invalid JSON

@@ -1,4 +1,4 @@
-// Faults against the real server process (DESIGN "Reliability": killing the server mid-ingest
+// Faults against the real server process (docs/architecture.md, "Reliability": killing the server mid-ingest
 // loses nothing that was acknowledged; a batch is all or nothing):
 // - kill -9 while six clients post concurrently (SQLite, and PostgreSQL in api-postgres), twice;
 // - SQLite made read-only under the running server (chattr +i: root ignores chmod), and a

@@ -1,6 +1,6 @@
 // U+0000 in strings: PostgreSQL's text and jsonb cannot hold it, so the API refuses it with a
 // 400 naming the field on both databases (found by bad-input.test.ts, where PostgreSQL gave a
-// 500 with Prisma internals). DESIGN "Reliability": bad input gets a clear 4xx, never a 5xx.
+// 500 with Prisma internals). docs/architecture.md, "Reliability": bad input gets a clear 4xx, never a 5xx.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, startServer } from '../helpers/server';
 import { data, mutate, query } from '../helpers/trpc-http';

@@ -1,4 +1,4 @@
-// A throwaway PostgreSQL database per test, on the server this machine runs (DESIGN: tests use
+// A throwaway PostgreSQL database per test, on the server this machine runs (docs/architecture.md: tests use
 // the real engine). LRSCOPE_TEST_PG overrides where that server is.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';

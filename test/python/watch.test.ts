@@ -1,6 +1,6 @@
 // Real PyTorch training loops, recorded through lrscope.torch.watch, checked by the real server:
 // the schedule is read from the scheduler object, the cadence observed, and the verdict is the
-// one the story in DESIGN.md needs.
+// one the story in docs/architecture.md needs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, startServer } from '../helpers/server';
 import { data, query } from '../helpers/trpc-http';

@@ -1,4 +1,4 @@
-"""The schedule spec (DESIGN.md, "Schedule spec") read from a scheduler object.
+"""The schedule spec (docs/architecture.md, "Schedule spec") read from a scheduler object.
 
 `spec_from_scheduler(scheduler)` returns `{"name", "params", "baseLr"}` — the class name and
 the constructor's own keyword arguments, recovered from the object's attributes — or None for

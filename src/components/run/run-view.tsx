@@ -5,15 +5,19 @@
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { StatusBadge, VerdictBadge } from '@/components/badges';
 import { ChartCanvas, type ChartAnnotations, type LineDataset } from '@/components/chart/chart-canvas';
 import { ErrorState, LiveIndicator, Loading } from '@/components/states';
-import { type AxisMaps, axisAvailable, bucketsToXY, epochMap, extendStepMap, stepMap, stepsForX, toX, X_MODES, X_TITLES, type XMode, xFormatter } from '@/lib/ui/axes';
+import { type AxisMaps, axisAvailable, bucketsToXY, epochMap, extendStepMap, stepMap, stepsForX, X_MODES, X_TITLES, type XMode, xFormatter } from '@/lib/ui/axes';
 import { formatAgo, formatDateTime, formatLr, formatStep, formatValue, prettyJson } from '@/lib/ui/format';
-import { appendLive, type Bucket, disagreementRegions, LIVE_REFETCH_THRESHOLD, type LivePoint, mergeLive } from '@/lib/ui/series';
+import { lrAnnotations } from '@/lib/ui/lr-annotations';
+import { appendLive, type Bucket, LIVE_REFETCH_THRESHOLD, type LivePoint, mergeLive } from '@/lib/ui/series';
+import { optimizerSeries, runOptimizerNames } from '@/lib/optimizers/optimizer-points';
 import { useTRPC } from '@/trpc/client';
 import type { Run } from '@/trpc/types';
+import { OptimizerCharts } from './optimizer-charts';
+import { useRefetchOnTick } from './use-refetch-on-tick';
 import { VerdictPanel } from './verdict-panel';
 
 const MAX_POINTS = 2000;
@@ -144,18 +148,11 @@ export function RunView({ id, focusStep }: { id: number; focusStep?: number }) {
       { label: 'actual LR min', data: bucketsToXY(lrMerged, mode, maps, (b) => b.min), borderColor: 'transparent', backgroundColor: COLORS.band, fill: '-1', pointRadius: 0, order: 3, hideInTooltip: true } as LineDataset,
     );
   }
-  const annotations: ChartAnnotations = { lines: [], boxes: [] };
-  if (r.verdict.flagged) {
-    for (const region of disagreementRegions(lrMerged, expMerged)) {
-      const a = toX(mode, region.from, maps);
-      const b = toX(mode, region.to, maps);
-      if (Number.isFinite(a) && Number.isFinite(b)) annotations.boxes!.push({ from: a, to: b, label: annotations.boxes!.length === 0 ? 'LR off schedule' : undefined });
-    }
-    if (r.verdict.firstBadStep !== undefined) {
-      const x = toX(mode, r.verdict.firstBadStep, maps);
-      if (Number.isFinite(x)) annotations.lines!.push({ x, label: `first bad step ${formatStep(r.verdict.firstBadStep)}` });
-    }
-  }
+  // With several optimizers, the run's own lr (this chart, live) is the first optimizer's: it is
+  // marked by that optimizer's verdict, and the others get charts of their own below.
+  const [firstOptimizer, ...otherOptimizers] = runOptimizerNames(r.optimizers, r.metricNames);
+  const lrVerdict = firstOptimizer === undefined ? r.verdict : r.verdict.optimizers?.[firstOptimizer];
+  const annotations: ChartAnnotations = lrAnnotations(lrVerdict, lrMerged, expMerged, mode, maps);
   const hasLoss = lossMerged.length > 0;
 
   return (
@@ -190,7 +187,7 @@ export function RunView({ id, focusStep }: { id: number; focusStep?: number }) {
       <section className="panel chart-panel" aria-labelledby="lr-title" style={{ marginTop: 12 }}>
         <div className="chart-tools">
           <h2 id="lr-title" style={{ margin: 0 }}>
-            Learning rate
+            Learning rate{firstOptimizer === undefined ? '' : `, optimizer ${firstOptimizer}`}
           </h2>
           <div className="seg" role="group" aria-label="x axis">
             {X_MODES.map((m) => (
@@ -256,7 +253,10 @@ export function RunView({ id, focusStep }: { id: number; focusStep?: number }) {
         <span className="sr-only" data-testid="lr-last-step" aria-live="off">
           {lrMerged.length ? lrMerged[lrMerged.length - 1].step : ''}
         </span>
+        {firstOptimizer !== undefined && lrVerdict && <VerdictPanel verdict={lrVerdict} optimizer={firstOptimizer} />}
       </section>
+
+      <OptimizerCharts names={otherOptimizers} run={r} mode={mode} maps={maps} view={view} enabled={enabled} tick={metricTick} maxPoints={MAX_POINTS} yLog={yLog} onView={onView} resetKey={resetKey} xFmt={xFmt} />
 
       <div className="grid-2" style={{ marginTop: 12 }}>
         {hasLoss && (
@@ -275,7 +275,7 @@ export function RunView({ id, focusStep }: { id: number; focusStep?: number }) {
             />
           </section>
         )}
-        {r.metricNames.map((name) => (
+        {r.metricNames.filter((name) => !optimizerSeries(name)).map((name) => (
           <MetricChart key={name} run={r} name={name} mode={mode} maps={maps} view={view} enabled={enabled} tick={metricTick} onView={onView} resetKey={resetKey} xFmt={xFmt} />
         ))}
       </div>
@@ -298,15 +298,7 @@ function MetricChart(p: { run: Run; name: string; mode: XMode; maps: AxisMaps; v
   const trpc = useTRPC();
   const input = { runId: p.run.id, metric: p.name, maxPoints: MAX_POINTS, ...(p.view ? { fromStep: p.view.from, toStep: p.view.to } : {}) };
   const q = useQuery({ ...trpc.runs.series.queryOptions(input), enabled: p.enabled, placeholderData: keepPreviousData });
-  const { refetch } = q;
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    void refetch();
-  }, [p.tick, refetch]);
+  useRefetchOnTick(p.tick, q.refetch);
   return (
     <section className="panel" aria-label={`Metric ${p.name}`}>
       <h2>{p.name}</h2>

@@ -3,19 +3,21 @@ import { VerdictBadge } from '@/components/badges';
 import { explainVerdict } from '@/lib/ui/verdict-words';
 import type { Verdict } from '@/lib/verdict';
 
-export function VerdictPanel({ verdict }: { verdict: Verdict }) {
+/** `optimizer`: the panel of one optimizer's own verdict, in a run with several. */
+export function VerdictPanel({ verdict, optimizer }: { verdict: Verdict; optimizer?: string }) {
   const e = explainVerdict(verdict);
   const tone = verdict.kind === 'flagged' ? 'bad' : verdict.kind === 'ok' ? 'ok' : '';
+  const titleId = optimizer === undefined ? 'verdict-title' : `verdict-title-${optimizer}`;
   return (
-    <section className={`panel verdict ${tone}`} aria-labelledby="verdict-title" data-testid="verdict-panel">
+    <section className={`panel verdict ${tone}`} aria-labelledby={titleId} data-testid={optimizer === undefined ? 'verdict-panel' : `verdict-panel-${optimizer}`}>
       <div className="row">
-        <h2 id="verdict-title" style={{ margin: 0 }}>
-          Verdict
+        <h2 id={titleId} style={{ margin: 0 }}>
+          {optimizer === undefined ? 'Verdict' : `Verdict for optimizer ${optimizer}`}
         </h2>
         <VerdictBadge verdict={verdict} />
       </div>
       <p className="headline" data-testid="verdict-headline">
-        {e.headline}
+        {optimizer === undefined && verdict.optimizer !== undefined ? `Optimizer ${verdict.optimizer}: ${e.headline[0].toLowerCase()}${e.headline.slice(1)}` : e.headline}
       </p>
       {e.since && <p data-testid="verdict-since">{e.since}</p>}
       {e.causes.length > 0 && (

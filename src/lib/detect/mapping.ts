@@ -1,5 +1,5 @@
 // How an optimizer step maps to the scheduler's counter n under one hypothesis about the
-// training loop (n(s) = s for a step schedule stepped every optimizer step, ⌊s / stepsPerEpoch⌋
+// training loop (docs/schedules.md: n(s) = s for a step schedule stepped every optimizer step, ⌊s / stepsPerEpoch⌋
 // for an epoch schedule stepped every epoch, k·s when stepped k times per optimizer step, ⌊s / f⌋
 // when stepped every f intervals). `delta` asks for n one optimizer step before (−1) or after
 // (+1), so an LR logged just before or after scheduler.step() reads as off by one, not as a

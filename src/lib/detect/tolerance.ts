@@ -1,6 +1,6 @@
 // How close a logged LR must be to the schedule's to count as "the same". Logs print LRs with
 // a few significant digits (or fixed decimals), while a client reading param_groups sends exact
-// doubles; LR-SPEC asks for ~1e-3 relative on printed values and tighter on exact ones, because
+// doubles; docs/schedules.md asks for ~1e-3 relative on printed values and tighter on exact ones, because
 // a tight tolerance is what lets smooth schedules (cosine, exponential) be checked early.
 
 export interface Tolerance {

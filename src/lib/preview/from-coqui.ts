@@ -1,7 +1,7 @@
 // Coqui Trainer (coqui-ai/Trainer and the idiap fork): the scheduler is lr_scheduler built with
 // lr_scheduler_params on an optimizer at lr, and stepped once per epoch unless
 // scheduler_after_epoch is false — it defaults to true, which is how a step-based schedule such as
-// StepwiseGradualLR ends up stepped per epoch (shared/LR-SPEC.md, "Coqui").
+// StepwiseGradualLR ends up stepped per epoch (docs/schedules.md, "Coqui").
 import { ConfigError, describe } from './config-error';
 import { nearMisses } from './near-miss';
 import { lengthInEpochs } from './run-length';

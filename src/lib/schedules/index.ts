@@ -1,5 +1,5 @@
 // The schedule engine: what LR a configured schedule prescribes after n scheduler steps.
-// Pure: no I/O. Formulas and quirks: shared/LR-SPEC.md; ground truth: test/fixtures/schedules.
+// Pure: no I/O. Formulas and quirks: docs/schedules.md; ground truth: test/fixtures/schedules.
 export { parseSchedule } from './parse-schedule';
 export { compileSchedule } from './compile-schedule';
 export { SCHEDULE_NAMES, SCHEDULE_FAMILIES } from './registry';

@@ -1,4 +1,4 @@
-// The schedule-spec contract (../shared/DESIGN.md, "Schedule spec") and the compiled form the
+// The schedule-spec contract (docs/architecture.md, "Schedule spec") and the compiled form the
 // detector and the pages consume. Pure types: no I/O.
 
 export type Interval = 'step' | 'epoch';

@@ -1,6 +1,7 @@
 // Input schemas shared by several procedures. Each message names the rule; the error
 // formatter prefixes the field path (e.g. "points[3].lr: must be a finite number ≥ 0").
 import { z } from 'zod';
+import { MAX_OPTIMIZERS, OPTIMIZER_NAME } from '@/lib/optimizers/optimizer-points';
 import { LIMITS } from './limits';
 
 const NONFINITE: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY };
@@ -31,12 +32,33 @@ const metricName = z
   .regex(/^[A-Za-z0-9_.\/-]+$/, 'metric names may use letters, digits and _ . / -')
   .refine((n) => n !== 'lr' && n !== 'loss' && n !== 'expected_lr', 'lr and loss have their own fields; expected_lr is reserved');
 
+const lrGroups = z.array(lrValue).min(1, 'must list at least one group').max(LIMITS.lrGroups, `at most ${LIMITS.lrGroups} param groups`);
+
+const OPTIMIZER_NAME_RULE = 'optimizer names are 1 to 64 letters, digits and _ . -';
+export const optimizerName = z.string().regex(OPTIMIZER_NAME, OPTIMIZER_NAME_RULE);
+
+/** { [name]: value } for at most MAX_OPTIMIZERS optimizers. */
+export const perOptimizer = <T extends z.ZodType>(value: T) =>
+  z
+    .record(optimizerName, value, { error: (iss) => (iss.code === 'invalid_key' ? OPTIMIZER_NAME_RULE : 'must be an object { [optimizer name]: {...} }') })
+    .refine((m) => Object.keys(m).length <= MAX_OPTIMIZERS, `at most ${MAX_OPTIMIZERS} optimizers`);
+
+const optimizerValues = z.strictObject(
+  {
+    lr: lrValue.optional(),
+    lrs: lrGroups.optional(),
+    schedulerStep: z.number({ error: 'must be an integer ≥ 0' }).int('must be an integer ≥ 0').min(0, 'must be an integer ≥ 0').max(LIMITS.maxStep, `must be at most ${LIMITS.maxStep}`).optional(),
+  },
+  { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field(s) ${iss.keys.join(', ')}; an optimizer's values are lr, lrs, schedulerStep` : 'must be an object { lr?, lrs?, schedulerStep? }') },
+);
+
 const wirePoint = z.strictObject(
   {
     step,
     epoch: z.number({ error: 'must be a finite number ≥ 0' }).finite('must be a finite number ≥ 0').min(0, 'must be a finite number ≥ 0').optional(),
     lr: lrValue.optional(),
-    lrs: z.array(lrValue).min(1, 'must list at least one group').max(LIMITS.lrGroups, `at most ${LIMITS.lrGroups} param groups`).optional(),
+    lrs: lrGroups.optional(),
+    optimizers: perOptimizer(optimizerValues).optional(),
     loss: metricValue.optional(),
     metrics: z
       .record(metricName, metricValue)
@@ -46,7 +68,7 @@ const wirePoint = z.strictObject(
     // The scheduler's own counter (last_epoch) when the LR was read.
     schedulerStep: step.optional(),
   },
-  { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field(s) ${iss.keys.join(', ')}; a point has step, epoch, lr, lrs, loss, metrics, time, schedulerStep` : 'must be an object { step, lr?, ... }') },
+  { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field(s) ${iss.keys.join(', ')}; a point has step, epoch, lr, lrs, optimizers, loss, metrics, time, schedulerStep` : 'must be an object { step, lr?, ... }') },
 );
 
 type WirePoint = z.output<typeof wirePoint>;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { parseSchedule } from '@/lib/schedules';
 import { ScheduleSpecError } from '@/lib/schedules/types';
+import { cadence, perOptimizer } from './inputs';
 
 function toPath(path: string): (string | number)[] {
   return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]));
@@ -17,3 +18,11 @@ export const scheduleSpec = z.unknown().transform((value, ctx) => {
     return z.NEVER;
   }
 });
+
+/** runs.create/update `optimizers`: each optimizer's own schedule and observed cadence. */
+export const optimizerSchedules = perOptimizer(
+  z.strictObject(
+    { schedule: scheduleSpec.optional(), cadence: cadence.optional() },
+    { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field(s) ${iss.keys.join(', ')}; an optimizer has schedule, cadence` : 'must be an object { schedule?, cadence? }') },
+  ),
+);

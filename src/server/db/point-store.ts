@@ -1,10 +1,11 @@
 // The hot path, behind one interface: points go in through the driver under Prisma's adapter
 // (prepared statements / multi-row inserts), never through createMany, which is 45-130x slower
-// (../shared/PRISMA-OFFLINE.md). The few rows every batch also reads or writes (its API key,
+// (docs/architecture.md, "Ingest"). The few rows every batch also reads or writes (its API key,
 // the run, the run's verdict, alert rules and open alerts) go the same way: each Prisma query
 // costs ~0.45 ms in the wasm query compiler, and a batch of 1,000 points has a budget of ~5 ms
-// in all (DESIGN.md, ingest ≥ 30% of raw inserts). Everything else uses Prisma.
+// in all (docs/architecture.md, budgets: ingest ≥ 30% of raw inserts). Everything else uses Prisma.
 
+import type { PointOptimizers } from '@/lib/optimizers/optimizer-points';
 import type { Cover, Part } from './rollup';
 
 export interface PointInput {
@@ -12,6 +13,8 @@ export interface PointInput {
   epoch?: number;
   lr?: number;
   lrs?: number[];
+  /** Runs with several optimizers: each one's values. */
+  optimizers?: PointOptimizers;
   loss?: number;
   time?: number;
   metrics?: Record<string, number>;
@@ -32,15 +35,19 @@ export interface StoredPoint {
 export interface LrPoint extends StoredPoint {
   lrs: number[] | null;
   schedulerStep: number | null;
+  /** Runs with several optimizers: each one's values. */
+  optimizers: PointOptimizers | null;
 }
 
 export interface LogResult {
   /** Points newly stored. */
   accepted: number;
-  /** Points whose (run, step) was already stored; left unchanged, except that metrics they carry for names that step does not have yet are added. */
+  /** Points whose (run, step) was already stored; left unchanged, except that metrics and optimizers they carry that the step does not have yet are added. */
   duplicates: number;
   /** Metric values added to steps stored earlier (an eval logged after its train step). */
   lateMetrics: number;
+  /** Optimizers added to steps stored earlier (a step's records from several watchers split across batches). */
+  lateOptimizers: number;
   /** The run's batch sequence number this call got. */
   batch: number;
 }
@@ -88,6 +95,8 @@ export interface RunVerdictInputs {
   schedule: unknown;
   stepsPerEpoch: number | null;
   cadence: unknown;
+  /** [{ name, schedule?, cadence? }] for a run with several optimizers, else null. */
+  optimizers: unknown;
   config: unknown;
   lastStep: number | null;
   verdict: unknown;

@@ -10,9 +10,9 @@ const COLUMNS: Record<PointColumn, string> = { lr: '"lr"', loss: '"loss"', epoch
 // 65,535-parameter cap. Metrics, up to 100 per point, are sent this many rows at a time.
 const METRIC_CHUNK = 20_000;
 
-const INSERT_POINTS = `INSERT INTO "Point" ("runId","step","epoch","lr","lrs","loss","time","batch","schedulerStep")
-  SELECT $1, u.step, u.epoch, u.lr, u.lrs::jsonb, u.loss, u.time, $2, u.scheduler_step
-  FROM unnest($3::int[], $4::float8[], $5::float8[], $6::text[], $7::float8[], $8::float8[], $9::int[]) AS u(step, epoch, lr, lrs, loss, time, scheduler_step)
+const INSERT_POINTS = `INSERT INTO "Point" ("runId","step","epoch","lr","lrs","loss","time","batch","schedulerStep","optimizers")
+  SELECT $1, u.step, u.epoch, u.lr, u.lrs::jsonb, u.loss, u.time, $2, u.scheduler_step, u.optimizers::jsonb
+  FROM unnest($3::int[], $4::float8[], $5::float8[], $6::text[], $7::float8[], $8::float8[], $9::int[], $10::text[]) AS u(step, epoch, lr, lrs, loss, time, scheduler_step, optimizers)
   ON CONFLICT DO NOTHING RETURNING "step"`;
 
 const INSERT_METRICS = `INSERT INTO "MetricPoint" ("runId","name","step","value")
@@ -21,6 +21,12 @@ const INSERT_METRICS = `INSERT INTO "MetricPoint" ("runId","name","step","value"
 
 // Metrics for steps stored earlier: which of them went in (the step may have that metric already).
 const INSERT_LATE_METRICS = `${INSERT_METRICS} RETURNING "name", "step", "value"`;
+
+// Optimizers of a later record for a stored step (several watchers, records split across batches):
+// those the step does not have yet are added; one it has keeps its values (jsonb || lets the right win).
+const ADD_LATE_OPTIMIZERS = `UPDATE "Point" p SET "optimizers" = u.o::jsonb || COALESCE(p."optimizers", '{}'::jsonb)
+  FROM unnest($2::int[], $3::text[]) AS u(step, o)
+  WHERE p."runId" = $1 AND p."step" = u.step AND NOT COALESCE(p."optimizers", '{}'::jsonb) ?& ARRAY(SELECT jsonb_object_keys(u.o::jsonb))`;
 
 // Rows arrive one per block (mergeRollupRows). Adding to a stored sum saturates at ±Infinity,
 // as JavaScript and SQLite do, where float8 addition would fail the whole batch with "value out
@@ -78,6 +84,7 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
         const losses = new Array<number | null>(n);
         const times = new Array<number | null>(n);
         const schedulerSteps = new Array<number | null>(n);
+        const optimizers = new Array<string | null>(n);
         for (let i = 0; i < n; i++) {
           const p = points[i];
           steps[i] = p.step;
@@ -87,8 +94,9 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
           losses[i] = p.loss ?? null;
           times[i] = p.time ?? null;
           schedulerSteps[i] = p.schedulerStep ?? null;
+          optimizers[i] = p.optimizers ? JSON.stringify(p.optimizers) : null;
         }
-        const inserted = await client.query(INSERT_POINTS, [runId, batch, steps, epochs, lrs, groupLrs, losses, times, schedulerSteps]);
+        const inserted = await client.query(INSERT_POINTS, [runId, batch, steps, epochs, lrs, groupLrs, losses, times, schedulerSteps, optimizers]);
         const insertedSteps = new Set<number>();
         for (const r of inserted.rows) insertedSteps.add(Number(r.step));
         const names = new Set<string>(run.metricNames ?? []);
@@ -117,7 +125,13 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
         // Metrics for steps stored earlier (an eval logged after its train step): each added unless
         // the step has that metric already.
         const late: MetricValue[] = [];
+        let lateOptimizers = 0;
         if (kept !== points) {
+          const withOptimizers = points.filter((p) => p.optimizers && !insertedSteps.has(p.step));
+          if (withOptimizers.length > 0) {
+            const updated = await client.query(ADD_LATE_OPTIMIZERS, [runId, withOptimizers.map((p) => p.step), withOptimizers.map((p) => JSON.stringify(p.optimizers))]);
+            lateOptimizers = updated.rowCount ?? 0;
+          }
           const lateNames: string[] = [];
           const lateSteps: number[] = [];
           const lateValues: number[] = [];
@@ -169,7 +183,7 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
           ],
         );
         await client.query('COMMIT');
-        return { accepted: insertedSteps.size, duplicates: points.length - insertedSteps.size, batch, lateMetrics: late.length };
+        return { accepted: insertedSteps.size, duplicates: points.length - insertedSteps.size, batch, lateMetrics: late.length, lateOptimizers };
       } catch (err) {
         failed = err as Error;
         await client.query('ROLLBACK').catch(() => {});
@@ -188,7 +202,7 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
       return rows[0] as ApiKeyRow | undefined;
     },
     async verdictInputs(runId) {
-      const { rows } = await pool.query('SELECT "schedule", "stepsPerEpoch", "cadence", "config", "lastStep", "verdict", "expectedLr" FROM "Run" WHERE "id" = $1', [runId]);
+      const { rows } = await pool.query('SELECT "schedule", "stepsPerEpoch", "cadence", "optimizers", "config", "lastStep", "verdict", "expectedLr" FROM "Run" WHERE "id" = $1', [runId]);
       return rows[0] as RunVerdictInputs | undefined;
     },
     async saveVerdict(runId, u) {
@@ -282,7 +296,7 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
       return rows as StoredPoint[];
     },
     async lrPoints(runId) {
-      const { rows } = await pool.query('SELECT "step", "epoch", "lr", "lrs", "loss", "time", "batch", "schedulerStep" FROM "Point" WHERE "runId" = $1 ORDER BY "step"', [runId]);
+      const { rows } = await pool.query('SELECT "step", "epoch", "lr", "lrs", "loss", "time", "batch", "schedulerStep", "optimizers" FROM "Point" WHERE "runId" = $1 ORDER BY "step"', [runId]);
       return rows as LrPoint[];
     },
     async lrAtOrBefore(runId, step) {

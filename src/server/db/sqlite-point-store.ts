@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ApiKeyRow, LogResult, LrPoint, PointColumn, PointInput, PointStore, RunAtIngest, SeriesBucket, StepRange, StoredPoint } from './point-store';
+import { withLateOptimizers } from '@/lib/optimizers/optimizer-points';
 import { type MetricValue, metricRollupRows, type Part, rollupRows } from './rollup';
 
 interface RunRow {
@@ -16,6 +17,7 @@ interface VerdictRow {
   schedule: string | null;
   stepsPerEpoch: number | null;
   cadence: string | null;
+  optimizers: string | null;
   config: string | null;
   lastStep: number | null;
   verdict: string | null;
@@ -41,7 +43,7 @@ const parseJson = (v: string | null): unknown => (v === null ? null : JSON.parse
 
 // Rows per multi-row INSERT. One statement per 100 rows instead of one per row halves the
 // per-row cost (binding and stepping a statement from JS costs about as much as the insert
-// itself); 100 × 8 parameters stays far below SQLite's limit of 32,766.
+// itself); 100 × 10 parameters stays far below SQLite's limit of 32,766.
 const ROWS_PER_INSERT = 100;
 
 /**
@@ -80,16 +82,18 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
     `SELECT k."id", k."projectId", p."name" AS "projectName", k."salt", k."hash", k."revokedAt" IS NOT NULL AS "revoked"
      FROM "ApiKey" k JOIN "Project" p ON p."id" = k."projectId" WHERE k."publicId" = ?`,
   );
-  const readVerdictInputs = prep('SELECT "schedule", "stepsPerEpoch", "cadence", "config", "lastStep", "verdict", "expectedLr" FROM "Run" WHERE "id" = ?');
+  const readVerdictInputs = prep('SELECT "schedule", "stepsPerEpoch", "cadence", "optimizers", "config", "lastStep", "verdict", "expectedLr" FROM "Run" WHERE "id" = ?');
   const writeVerdict = prep('UPDATE "Run" SET "verdict" = ?, "verdictKind" = ?, "flagged" = ?, "expectedLr" = ? WHERE "id" = ?');
   const readAlertInputs = prep(
     `SELECT r."projectId", r."status", r."verdict", a."projectId" AS "ruleOf", a."causes", a."stallSeconds", a."quietSeconds", a."nonfiniteLoss"
      FROM "Run" r LEFT JOIN "AlertRule" a ON a."projectId" = r."projectId" WHERE r."id" = ?`,
   );
   const alertOpen = prep('SELECT 1 FROM "Alert" WHERE "openKey" = ?').pluck();
-  const insertPoints = bulkInsert(prep, 'Point', ['runId', 'step', 'epoch', 'lr', 'lrs', 'loss', 'time', 'batch', 'schedulerStep']);
+  const insertPoints = bulkInsert(prep, 'Point', ['runId', 'step', 'epoch', 'lr', 'lrs', 'loss', 'time', 'batch', 'schedulerStep', 'optimizers']);
   const insertMetrics = bulkInsert(prep, 'MetricPoint', ['runId', 'name', 'step', 'value']);
   const batchOfPoint = prep('SELECT "batch" FROM "Point" WHERE "runId" = ? AND "step" = ?').pluck();
+  const storedOptimizers = prep('SELECT "optimizers" FROM "Point" WHERE "runId" = ? AND "step" = ?').pluck();
+  const writeOptimizers = prep('UPDATE "Point" SET "optimizers" = ? WHERE "runId" = ? AND "step" = ?');
   const insertMetric = prep('INSERT INTO "MetricPoint" ("runId", "name", "step", "value") VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
   const updateRun = prep(
     `UPDATE "Run" SET "batchSeq" = ?, "lastSeenAt" = ?, "pointCount" = "pointCount" + ?,
@@ -129,7 +133,7 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
     return stmt;
   };
   const afterBatch = prep('SELECT "step", "epoch", "lr", "loss", "time", "batch" FROM "Point" WHERE "runId" = ? AND "batch" > ? ORDER BY "step" LIMIT ?');
-  const lrPoints = prep('SELECT "step", "epoch", "lr", "lrs", "loss", "time", "batch", "schedulerStep" FROM "Point" WHERE "runId" = ? ORDER BY "step"');
+  const lrPoints = prep('SELECT "step", "epoch", "lr", "lrs", "loss", "time", "batch", "schedulerStep", "optimizers" FROM "Point" WHERE "runId" = ? ORDER BY "step"');
   const lrAtOrBefore = prep('SELECT "lr" FROM "Point" WHERE "runId" = ? AND "step" <= ? AND "lr" IS NOT NULL ORDER BY "step" DESC LIMIT 1').pluck();
 
   const log = db.transaction((runId: number, points: PointInput[], now: number, admit?: (run: RunAtIngest | undefined) => void): LogResult => {
@@ -149,6 +153,7 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
       a[at + 6] = p.time ?? null;
       a[at + 7] = batch;
       a[at + 8] = p.schedulerStep ?? null;
+      a[at + 9] = p.optimizers ? JSON.stringify(p.optimizers) : null;
     });
     // Which points are new: all of them, or (a re-sent batch) those whose row carries this
     // batch's number, since a conflicting row keeps the number of the batch that wrote it.
@@ -186,10 +191,17 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
     // Metrics for steps stored earlier (an eval logged after its train step): each added unless
     // the step has that metric already. Row by row, to know which went in; they are few.
     const late: MetricValue[] = [];
+    let lateOptimizers = 0;
     if (kept !== points) {
       const keptSteps = new Set(kept.map((p) => p.step));
       for (const p of points) {
-        if (!p.metrics || keptSteps.has(p.step)) continue;
+        if (keptSteps.has(p.step)) continue;
+        if (p.optimizers) {
+          const stored = storedOptimizers.get(runId, p.step) as string | null;
+          const merged = withLateOptimizers(stored === null ? null : JSON.parse(stored), p.optimizers);
+          if (merged) lateOptimizers += writeOptimizers.run(JSON.stringify(merged), runId, p.step).changes;
+        }
+        if (!p.metrics) continue;
         for (const name in p.metrics) {
           if (insertMetric.run(runId, name, p.step, p.metrics[name]).changes === 0) continue;
           late.push({ name, step: p.step, value: p.metrics[name] });
@@ -210,7 +222,7 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
       names.size !== namesBefore ? JSON.stringify([...names].sort()) : run.metricNames,
       runId,
     );
-    return { accepted, duplicates: points.length - accepted, batch, lateMetrics: late.length };
+    return { accepted, duplicates: points.length - accepted, batch, lateMetrics: late.length, lateOptimizers };
   });
 
   // Prisma's interactive and nested-write transactions keep BEGIN open across awaits on this
@@ -238,6 +250,7 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
         schedule: parseJson(row.schedule),
         stepsPerEpoch: row.stepsPerEpoch,
         cadence: parseJson(row.cadence),
+        optimizers: parseJson(row.optimizers),
         config: parseJson(row.config),
         lastStep: row.lastStep,
         verdict: parseJson(row.verdict),
@@ -291,8 +304,8 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
       return afterBatch.all(runId, batch, limit) as StoredPoint[];
     },
     async lrPoints(runId) {
-      const rows = lrPoints.all(runId) as (Omit<LrPoint, 'lrs'> & { lrs: string | null })[];
-      return rows.map((r) => ({ ...r, lrs: r.lrs === null ? null : (JSON.parse(r.lrs) as number[]) }));
+      const rows = lrPoints.all(runId) as (Omit<LrPoint, 'lrs' | 'optimizers'> & { lrs: string | null; optimizers: string | null })[];
+      return rows.map((r) => ({ ...r, lrs: r.lrs === null ? null : (JSON.parse(r.lrs) as number[]), optimizers: r.optimizers === null ? null : JSON.parse(r.optimizers) }));
     },
     async lrAtOrBefore(runId, step) {
       return (lrAtOrBefore.get(runId, step) as number | undefined) ?? undefined;

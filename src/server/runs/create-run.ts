@@ -1,3 +1,4 @@
+import { mergeOptimizers, type OptimizersInput } from '@/lib/optimizers/run-optimizers';
 import type { ScheduleSpec } from '@/lib/schedules/types';
 import type { Db } from '../db/open-database';
 import { AppError } from '../errors';
@@ -9,6 +10,8 @@ export interface CreateRunInput {
   project?: string;
   schedule?: ScheduleSpec;
   stepsPerEpoch?: number;
+  /** Runs with several optimizers: each one's schedule (and cadence), in the client's order. */
+  optimizers?: OptimizersInput;
   config?: Record<string, unknown>;
   tags?: string[];
   clientId?: string;
@@ -32,7 +35,8 @@ export async function createRun({ prisma, live }: Db, verdicts: RunVerdicts, pri
       clientId: input.clientId,
       name: input.name,
       schedule: input.schedule as object | undefined,
-      verdictKind: input.schedule ? 'unknown' : 'no_schedule',
+      optimizers: input.optimizers && (mergeOptimizers(null, input.optimizers) as object[]),
+      verdictKind: input.schedule || input.optimizers ? 'unknown' : 'no_schedule',
       stepsPerEpoch: input.stepsPerEpoch,
       config: input.config as object | undefined,
       startedAt: now,
@@ -42,7 +46,7 @@ export async function createRun({ prisma, live }: Db, verdicts: RunVerdicts, pri
     select: { id: true },
   });
   // Plausibility warnings on the spec are known before the first point.
-  if (input.schedule) await verdicts.refresh(run.id);
+  if (input.schedule || input.optimizers) await verdicts.refresh(run.id);
   live.publish({ type: 'run', runId: run.id });
   return run;
 }

@@ -12,7 +12,7 @@ export function assertWritable<T extends { projectId: number }>(principal: Princ
 
 /** The run a write targets, after checking it exists and belongs to the key's project. */
 export async function findWritableRun(prisma: Prisma, principal: Principal, runId: number) {
-  const run = await prisma.run.findUnique({ where: { id: runId }, select: { id: true, projectId: true, status: true, pointCount: true, metricNames: true } });
+  const run = await prisma.run.findUnique({ where: { id: runId }, select: { id: true, projectId: true, status: true, pointCount: true, metricNames: true, optimizers: true } });
   assertWritable(principal, runId, run);
   return run;
 }

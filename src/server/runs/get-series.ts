@@ -1,4 +1,6 @@
 import { bucketWidth, downsample, type Bucket } from '@/lib/downsample';
+import { expectedSeriesName, optimizerSeries } from '@/lib/optimizers/optimizer-points';
+import type { RunOptimizer } from '@/lib/optimizers/run-optimizers';
 import type { Db } from '../db/open-database';
 import { coverRange, mergeParts, planSeries } from '../db/rollup';
 import { AppError } from '../errors';
@@ -6,7 +8,10 @@ import { expectedAt } from './expected-at';
 
 export interface SeriesInput {
   runId: number;
-  /** lr, loss, expected_lr, epoch, time (for x axes), or a logged metric's name. */
+  /**
+   * lr, loss, expected_lr, epoch, time (for x axes), a logged metric's name, or for a run with
+   * several optimizers "lr:<optimizer>" and "expected_lr:<optimizer>".
+   */
   metric: string;
   maxPoints?: number;
   fromStep?: number;
@@ -22,12 +27,16 @@ export interface Series {
 export async function getSeries(db: Db, input: SeriesInput): Promise<Series> {
   const run = await db.prisma.run.findUnique({
     where: { id: input.runId },
-    select: { lastStep: true, pointCount: true, metricNames: true, schedule: true, stepsPerEpoch: true, cadence: true },
+    select: { lastStep: true, pointCount: true, metricNames: true, schedule: true, stepsPerEpoch: true, cadence: true, optimizers: true },
   });
   if (!run) throw new AppError('NOT_FOUND', `runId: no run ${input.runId}`);
   const names = (run.metricNames as string[] | null) ?? [];
-  if (!BUILT_IN.includes(input.metric) && !names.includes(input.metric)) {
-    const known = ['lr', 'loss', 'expected_lr', ...names].join(', ');
+  // Each declared optimizer's expected LR; its logged LR ("lr:<name>") is among the metric names.
+  const declared = (run.optimizers as RunOptimizer[] | null) ?? [];
+  const optimizers = declared.filter((o) => o.schedule);
+  const expectedNames = optimizers.map((o) => expectedSeriesName(o.name));
+  if (!BUILT_IN.includes(input.metric) && !names.includes(input.metric) && !expectedNames.includes(input.metric)) {
+    const known = ['lr', 'loss', 'expected_lr', ...expectedNames, ...names].join(', ');
     throw new AppError('NOT_FOUND', `metric: run ${input.runId} has no metric "${input.metric}" (it has ${known})`);
   }
   if (run.lastStep === null) return { points: [], bucket: 1 };
@@ -41,8 +50,11 @@ export async function getSeries(db: Db, input: SeriesInput): Promise<Series> {
   const plan = planSeries(asked, rows);
   const width = plan.mode === 'raw' ? asked : plan.width;
   const { metric, runId } = input;
-  if (metric === 'expected_lr') {
-    const at = await expectedAt(db, runId, run);
+  const optimizer = optimizerSeries(metric);
+  if (metric === 'expected_lr' || optimizer?.kind === 'expected_lr') {
+    // The run's own expected_lr is its schedule's, which is the first optimizer's.
+    const own = optimizer ? optimizers.find((o) => o.name === optimizer.optimizer)! : run.schedule ? undefined : declared[0];
+    const at = await expectedAt(db, runId, own ? { schedule: own.schedule, stepsPerEpoch: run.stepsPerEpoch, cadence: own.cadence ?? null } : run);
     return { points: at ? expectedSeries(at, from, to, width, plan.mode === 'rollup') : [], bucket: width };
   }
   if (plan.mode === 'rollup') {

@@ -3,6 +3,7 @@ import type { PointInput, RunAtIngest } from '../db/point-store';
 import type { Principal } from '../keys/authenticate';
 import type { Alerting } from '../alerts/alerting';
 import { SCHEDULER_METRIC } from '@/lib/detect/plateau';
+import { loggedOptimizers, MAX_OPTIMIZERS, withOptimizerSeries } from '@/lib/optimizers/optimizer-points';
 import { LIMITS } from '../api/limits';
 import { AppError } from '../errors';
 import type { RunVerdicts } from './run-verdicts';
@@ -20,7 +21,9 @@ export interface LogDeps {
   alerting: Alerting;
 }
 
-export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: Principal, runId: number, points: PointInput[], now = new Date()): Promise<LogPointsResult> {
+export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: Principal, runId: number, batchPoints: PointInput[], now = new Date()): Promise<LogPointsResult> {
+  // Each optimizer's LR is stored as a series of its own ("lr:<name>"), beside the metrics.
+  const points = withOptimizerSeries(batchPoints);
   // The checks run inside the batch's transaction (SQLite's write lock, PostgreSQL's lock on the
   // run row), on the run as it reads there: no Prisma query (~0.45 ms each) on the per-batch
   // path, and no other batch of the run between the check and the write.
@@ -34,11 +37,16 @@ export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: 
     if (names.size > LIMITS.metricNamesPerRun) {
       throw new AppError('BAD_REQUEST', `points: a run may log at most ${LIMITS.metricNamesPerRun} distinct metric names; this batch would make it ${names.size}`);
     }
+    const optimizers = loggedOptimizers([...names]);
+    if (optimizers.length > MAX_OPTIMIZERS) {
+      throw new AppError('BAD_REQUEST', `points: a run may log at most ${MAX_OPTIMIZERS} optimizers; this batch would make it ${optimizers.length} (${optimizers.join(', ')})`);
+    }
   };
-  const { accepted, duplicates, batch, lateMetrics } = await db.points.logPoints(runId, points, now, admit);
+  const { accepted, duplicates, batch, lateMetrics, lateOptimizers } = await db.points.logPoints(runId, points, now, admit);
   // Of the metrics added to stored steps, only the values passed to scheduler.step() (which may
-  // arrive after their step) can change a verdict: ReduceLROnPlateau is replayed on them.
-  const replayInput = lateMetrics > 0 && points.some((p) => p.metrics?.[SCHEDULER_METRIC] !== undefined);
+  // arrive after their step) can change a verdict: ReduceLROnPlateau is replayed on them. So can
+  // an optimizer's values added to a stored step.
+  const replayInput = (lateMetrics > 0 && points.some((p) => p.metrics?.[SCHEDULER_METRIC] !== undefined)) || lateOptimizers > 0;
   if (accepted > 0 || replayInput) {
     if (accepted > 0) db.live.publish({ type: 'points', runId, batch });
     // The batch is committed: the reply says so even if the database goes away now. A verdict

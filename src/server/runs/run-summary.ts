@@ -1,4 +1,5 @@
 // The shape runs have on the wire (runs.list, runs.get) and in the pages.
+import type { RunOptimizer } from '@/lib/optimizers/run-optimizers';
 import type { ScheduleSpec } from '@/lib/schedules/types';
 import { type ObservedCadence, type Verdict, noScheduleVerdict, unknownVerdict } from '@/lib/verdict';
 
@@ -14,6 +15,8 @@ export interface RunSummary {
   stepsPerEpoch: number | null;
   config: Record<string, unknown> | null;
   cadence: ObservedCadence | null;
+  /** Runs with several optimizers: each one's schedule and cadence, first optimizer first; else []. */
+  optimizers: RunOptimizer[];
   metricNames: string[];
   startedAt: string;
   lastSeenAt: string;
@@ -34,6 +37,7 @@ export const RUN_SUMMARY_SELECT = {
   stepsPerEpoch: true,
   config: true,
   cadence: true,
+  optimizers: true,
   metricNames: true,
   startedAt: true,
   lastSeenAt: true,
@@ -56,6 +60,7 @@ export interface RunRow {
   stepsPerEpoch: number | null;
   config: unknown;
   cadence: unknown;
+  optimizers: unknown;
   metricNames: unknown;
   startedAt: Date;
   lastSeenAt: Date;
@@ -82,6 +87,7 @@ export function toRunSummary(row: RunRow): RunSummary {
     stepsPerEpoch: row.stepsPerEpoch,
     config: (row.config as Record<string, unknown> | null) ?? null,
     cadence: (row.cadence as ObservedCadence | null) ?? null,
+    optimizers: (row.optimizers as RunOptimizer[] | null) ?? [],
     metricNames: (row.metricNames as string[] | null) ?? [],
     startedAt: row.startedAt.toISOString(),
     lastSeenAt: row.lastSeenAt.toISOString(),
@@ -91,6 +97,6 @@ export function toRunSummary(row: RunRow): RunSummary {
     lastLoss: row.lastLoss,
     expectedLr: row.expectedLr,
     pointCount: row.pointCount,
-    verdict: (row.verdict as Verdict | null) ?? (schedule ? unknownVerdict() : noScheduleVerdict()),
+    verdict: (row.verdict as Verdict | null) ?? (schedule || row.optimizers ? unknownVerdict() : noScheduleVerdict()),
   };
 }

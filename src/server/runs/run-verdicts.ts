@@ -9,18 +9,21 @@ import { LIMITS } from '../api/limits';
 import { expectedLrAtStep } from '@/lib/expected-lr';
 import { compiledSchedule } from './compiled-schedule';
 import { expectedAt } from './expected-at';
-import type { ScheduleSpec } from '@/lib/schedules/types';
-import { noScheduleVerdict, type ObservedCadence, type Verdict } from '@/lib/verdict';
+import { combineVerdicts } from '@/lib/optimizers/combine-verdicts';
+import { asOptimizer, type PointOptimizers } from '@/lib/optimizers/optimizer-points';
+import { verdictTracks, type VerdictTrack } from '@/lib/optimizers/run-optimizers';
+import { noScheduleVerdict, type Verdict } from '@/lib/verdict';
 import type { Db } from '../db/open-database';
 import type { PointInput } from '../db/point-store';
 
 type Detector = ReturnType<typeof createDetector>;
 
 interface Entry {
-  detector: Detector;
-  /** Last batch folded into the detector. */
+  /** One per verdict track; null for an optimizer without a schedule. */
+  detectors: (Detector | null)[];
+  /** Last batch folded into the detectors. */
   batch: number;
-  /** Schedule, stepsPerEpoch, cadence and planned length the detector was built for. */
+  /** Each track's schedule, and the stepsPerEpoch, cadence and planned length its detector was built for. */
   key: string;
 }
 
@@ -80,44 +83,57 @@ export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
     // Read through the store (a prepared statement), not Prisma: this runs after every batch.
     const run = await db.points.verdictInputs(runId);
     if (!run) throw new Error(`run ${runId} vanished`);
-    const spec = run.schedule as ScheduleSpec | null;
-    let verdict: Verdict;
+    // One detector per optimizer (one for a run with a single optimizer), each on its own
+    // schedule, cadence and LR series, through the one input path.
+    const tracks = verdictTracks(run);
     let expectedLr: number | null = null;
-    if (!spec) {
-      verdict = noScheduleVerdict();
+    let verdicts: Verdict[];
+    if (tracks.every((t) => !t.schedule)) {
+      verdicts = tracks.map(() => noScheduleVerdict());
     } else {
-      const settings = { schedule: spec, stepsPerEpoch: run.stepsPerEpoch, config: run.config, cadence: run.cadence as ObservedCadence | null };
-      const options = detectorOptions(settings, compiledSchedule);
-      const schedule = options.schedule;
-      const key = JSON.stringify([spec, options.stepsPerEpoch, options.cadence, options.plannedSteps]);
+      const settings = tracks.map((t) => t.schedule && { schedule: t.schedule, stepsPerEpoch: run.stepsPerEpoch, config: run.config, cadence: t.cadence ?? null });
+      const options = settings.map((s) => s && detectorOptions(s, compiledSchedule));
+      const key = JSON.stringify([tracks.map((t) => t.schedule), options.map((o) => o && [o.stepsPerEpoch, o.cadence, o.plannedSteps])]);
       let entry = entries.get(runId);
       if (entry && entry.key === key && entry.batch >= batch) {
         // A rebuild after this batch committed already read it.
       } else if (entry && entry.key === key && entry.batch === batch - 1 && exact) {
-        entry.detector.add(detectorPoints(points));
+        tracks.forEach((t, i) => entry!.detectors[i]?.add(detectorPoints(points.map((p) => forTrack(p, t)))));
         entry.batch = batch;
       } else {
         const stored = await db.points.lrPoints(runId);
         // Read after this batch committed: it holds every batch up to this one, also a batch of
         // metrics only, which wrote no point rows.
         const lastBatch = stored.reduce((m, p) => Math.max(m, p.batch), batch);
-        const all: RunPoint[] = stored;
         // ReduceLROnPlateau is replayed on the values its scheduler.step(metric) calls were given.
-        if (usesSchedulerMetric(settings)) {
-          const given = await db.points.metricSeries(runId, SCHEDULER_METRIC, { from: 0, to: LIMITS.maxStep }, 1);
-          all.push(...given.map((m) => ({ step: m.step, metrics: { [SCHEDULER_METRIC]: m.value } })));
-        }
-        const detector = createDetector(options);
-        detector.add(detectorPoints(all));
-        entry = { detector, batch: lastBatch, key };
+        const given: RunPoint[] = settings.some((s) => s && usesSchedulerMetric(s))
+          ? (await db.points.metricSeries(runId, SCHEDULER_METRIC, { from: 0, to: LIMITS.maxStep }, 1)).map((m) => ({ step: m.step, metrics: { [SCHEDULER_METRIC]: m.value } }))
+          : [];
+        const detectors = tracks.map((t, i) => {
+          const s = settings[i];
+          if (!s) return null;
+          // The store's rows as they are for a run with one optimizer (no copy of a long run).
+          const all: RunPoint[] = t.optimizer === null ? stored : stored.map((p) => forTrack(p, t));
+          if (usesSchedulerMetric(s)) all.push(...given);
+          const detector = createDetector(options[i]!);
+          detector.add(detectorPoints(all));
+          return detector;
+        });
+        entry = { detectors, batch: lastBatch, key };
       }
       remember(runId, entry);
-      verdict = entry.detector.verdict();
-      if (run.lastStep !== null) {
+      verdicts = entry.detectors.map((d) => d?.verdict() ?? noScheduleVerdict());
+      // "Expected LR now" is the first optimizer's, as the run's own lr is.
+      const first = tracks[0];
+      if (run.lastStep !== null && first.schedule) {
+        const schedule = options[0]!.schedule;
         // A verifiable schedule's formula holds past its end too (PyTorch raises there); a plateau replay is read from the store.
-        expectedLr = schedule.verifiable ? (expectedLrAtStep(schedule, run.stepsPerEpoch)?.(run.lastStep) ?? null) : ((await expectedAt(db, runId, run))?.(run.lastStep) ?? null);
+        expectedLr = schedule.verifiable
+          ? (expectedLrAtStep(schedule, run.stepsPerEpoch)?.(run.lastStep) ?? null)
+          : ((await expectedAt(db, runId, { schedule: first.schedule, stepsPerEpoch: run.stepsPerEpoch, cadence: first.cadence ?? null }))?.(run.lastStep) ?? null);
       }
     }
+    const verdict = tracks[0].optimizer === null ? verdicts[0] : combineVerdicts(tracks.map((t, i) => [t.optimizer!, verdicts[i]] as const));
     // Compared as JSON values, not strings: PostgreSQL's jsonb hands keys back in its own order.
     if (expectedLr !== run.expectedLr || !isDeepStrictEqual(JSON.parse(JSON.stringify(verdict)), run.verdict)) {
       await db.points.saveVerdict(runId, { verdict, verdictKind: verdict.kind, flagged: verdict.flagged, expectedLr });
@@ -133,4 +149,9 @@ export function createRunVerdicts(db: Db, capacity = 1000): RunVerdicts {
       return [...failed];
     },
   };
+}
+
+/** A point as the track's optimizer saw it: its lr, lrs and schedulerStep. */
+function forTrack<P extends RunPoint & { optimizers?: PointOptimizers | null }>(p: P, track: VerdictTrack): P {
+  return track.optimizer === null ? p : asOptimizer(p, track.optimizer, track.first);
 }

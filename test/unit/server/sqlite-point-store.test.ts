@@ -131,7 +131,7 @@ describe('the per-batch reads and writes', () => {
   it('verdict inputs and saved verdicts round-trip with what Prisma reads', async () => {
     const schedule = { name: 'StepLR', params: { step_size: 10 }, interval: 'epoch', baseLr: 0.1 };
     await db.prisma.run.update({ where: { id: runId }, data: { schedule, stepsPerEpoch: 5, config: { epochs: 3 }, lastStep: 12 } });
-    expect(await db.points.verdictInputs(runId)).toEqual({ schedule, stepsPerEpoch: 5, cadence: null, config: { epochs: 3 }, lastStep: 12, verdict: null, expectedLr: null });
+    expect(await db.points.verdictInputs(runId)).toEqual({ schedule, stepsPerEpoch: 5, cadence: null, optimizers: null, config: { epochs: 3 }, lastStep: 12, verdict: null, expectedLr: null });
     const verdict = { kind: 'flagged', flagged: true, causes: ['stuck'], message: 'm', warnings: [] };
     await db.points.saveVerdict(runId, { verdict, verdictKind: 'flagged', flagged: true, expectedLr: 0.01 });
     expect(await db.prisma.run.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ verdict, verdictKind: 'flagged', flagged: true, expectedLr: 0.01 });

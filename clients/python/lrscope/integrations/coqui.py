@@ -6,7 +6,7 @@ trainer's optimizer and scheduler (the first of each when there are several).
 `scheduler_after_epoch` defaults to True in Coqui: the trainer then steps the scheduler once
 per epoch, which is what the user means for ExponentialLR and the like ("epoch"), but not for
 StepwiseGradualLR/NoamLR, which are written in steps ("step"). That mismatch — the XTTS
-story in DESIGN.md — is what the server then flags, with the observed cadence as evidence.
+story in docs/architecture.md — is what the server then flags, with the observed cadence as evidence.
 
 Coqui is not installable where lrscope is tested: this is tested against a minimal fake of the
 Trainer's callback interface (a dict of functions taking the trainer; tests/test_integrations.py).

@@ -8,7 +8,7 @@ import { logPoints } from '../../runs/log-points';
 import { updateRun } from '../../runs/update-run';
 import * as input from '../inputs';
 import { LIMITS } from '../limits';
-import { scheduleSpec } from '../schedule-input';
+import { optimizerSchedules, scheduleSpec } from '../schedule-input';
 import { ingestProcedure, publicProcedure, router } from '../trpc';
 
 export const runsRouter = router({
@@ -19,6 +19,7 @@ export const runsRouter = router({
         project: input.projectName.optional(),
         schedule: scheduleSpec.optional(),
         stepsPerEpoch: input.stepsPerEpoch.optional(),
+        optimizers: optimizerSchedules.optional(),
         config: input.config.optional(),
         tags: input.tags.optional(),
         clientId: z.string().min(1).max(LIMITS.clientIdLength, `must be at most ${LIMITS.clientIdLength} characters`).optional(),
@@ -38,6 +39,7 @@ export const runsRouter = router({
         schedule: scheduleSpec.optional(),
         stepsPerEpoch: input.stepsPerEpoch.optional(),
         cadence: input.cadence.optional(),
+        optimizers: optimizerSchedules.optional(),
         config: input.config.optional(),
         tags: input.tags.optional(),
       }),

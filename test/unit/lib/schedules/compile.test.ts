@@ -1,5 +1,6 @@
 // compileSchedule: verifiable or not, the cadence a schedule is written for, the last legal n,
 // and lrAt's behaviour at the edges of its domain.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileSchedule, parseSchedule, SCHEDULE_FAMILIES, SCHEDULE_NAMES, ScheduleSpecError, type Schedule, type VerifiableSchedule } from '@/lib/schedules';
 import { ReplayedSequence, replay } from '@/lib/schedules/replay';
@@ -52,8 +53,13 @@ const EXAMPLES: Record<string, unknown> = {
 const UNVERIFIABLE = ['ReduceLROnPlateau', 'LambdaLR', 'MultiplicativeLR', 'reduce_lr_on_plateau'];
 
 describe('the registry', () => {
-  it('knows every name DESIGN.md lists, and nothing without an example here', () => {
+  it('knows every name docs/architecture.md lists, and nothing without an example here', () => {
     expect([...SCHEDULE_NAMES].sort()).toEqual(Object.keys(EXAMPLES).sort());
+    // The docs name every scheduler the registry knows, in the contract and with its formula.
+    for (const doc of ['docs/architecture.md', 'docs/schedules.md']) {
+      const text = readFileSync(new URL(`../../../../${doc}`, import.meta.url), 'utf8');
+      expect(SCHEDULE_NAMES.filter((n) => !new RegExp(`(^|[^A-Za-z_])${n}([^A-Za-z_]|$)`).test(text)), doc).toEqual([]);
+    }
     expect(SCHEDULE_FAMILIES.coqui).toEqual(['StepwiseGradualLR', 'NoamLR']);
     expect(SCHEDULE_FAMILIES.pytorch).toContain('ChainedScheduler');
     expect(SCHEDULE_FAMILIES.huggingface).toContain('warmup_stable_decay');

@@ -1,4 +1,4 @@
-// The worked examples and formulas of shared/LR-SPEC.md and the Coqui story of DESIGN.md, as
+// The worked examples and formulas of docs/schedules.md and the Coqui story of docs/architecture.md, as
 // written there (printed values compared to their printed precision).
 import { describe, expect, it } from 'vitest';
 import { compileSchedule, parseSchedule, type VerifiableSchedule } from '@/lib/schedules';
@@ -17,7 +17,7 @@ function expectPrinted(actual: number[], printed: number[]): void {
   actual.forEach((v, i) => expect(Math.abs(v - printed[i]), `n=${i}: ${v} vs ${printed[i]}`).toBeLessThanOrEqual(1e-3 * Math.abs(printed[i]) + 1e-15));
 }
 
-describe('LR-SPEC worked examples', () => {
+describe('docs/schedules.md worked examples', () => {
   it('OneCycleLR, max_lr 0.01, T=10: 0.0004, 0.0052, 0.01, 0.009505, 0.008117, …, 0.000495, ~0', () => {
     const s = schedule({ name: 'OneCycleLR', params: { max_lr: 0.01, total_steps: 10 } });
     expectPrinted(first(s, 5), [0.0004, 0.0052, 0.01, 0.009505, 0.008117]);
@@ -50,7 +50,7 @@ describe('LR-SPEC worked examples', () => {
   });
 });
 
-describe('LR-SPEC formulas', () => {
+describe('docs/schedules.md formulas', () => {
   const eta0 = 0.1;
 
   it('StepLR: η0·γ^⌊n/step_size⌋', () => {
@@ -132,7 +132,7 @@ describe('Coqui', () => {
     expect([s.lrAt(0), s.lrAt(9_999), s.lrAt(10_000), s.lrAt(19_999), s.lrAt(20_000), s.lrAt(1e6)]).toEqual([5e-4, 5e-4, 4e-4, 4e-4, 3e-4, 3e-4]);
   });
 
-  it('the DESIGN story: stepped once per epoch, n stays far below 10,000 and the LR never leaves 5e-4', () => {
+  it('the docs/architecture.md story: stepped once per epoch, n stays far below 10,000 and the LR never leaves 5e-4', () => {
     const s = schedule(gradual);
     const stepsPerEpoch = 500;
     const logged = new Set<number>();
