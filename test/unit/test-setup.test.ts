@@ -39,7 +39,7 @@ function run(machine: Machine) {
   chmodSync(python, 0o755);
   const r = spawnSync('bash', [path.join(ROOT, 'scripts/test-setup.sh')], {
     encoding: 'utf8',
-    env: { PATH: bin, HOME: dir, LRSCOPE_CHROMIUM: machine.chromium ? '/bin/true' : path.join(dir, 'no-chromium'), LRSCOPE_TEST_PYTHON: python, LRSCOPE_TEST_PG: machine.pg ?? PG_UP } as NodeJS.ProcessEnv,
+    env: { PATH: bin, HOME: dir, LRSCOPE_CHROMIUM: machine.chromium ? '/bin/true' : path.join(dir, 'no-chromium'), LRSCOPE_TEST_PYTHON: python, LRSCOPE_TEST_PG: machine.pg ?? PG_UP, NODE_ENV: 'test' },
   });
   return { status: r.status, out: r.stdout + r.stderr, calls: existsSync(log) ? readFileSync(log, 'utf8') : '' };
 }
