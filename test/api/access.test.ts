@@ -278,7 +278,7 @@ describe('no secret in logs', () => {
     const receiver = await startReceiver();
     const defaultSecret = 'default-webhook-secret-123';
     const dashboardToken = 'dashboard-token-for-logs-test';
-    const server = await serve({ env: { LRSCOPE_WEBHOOK_URL: receiver.url, LRSCOPE_WEBHOOK_SECRET: defaultSecret, LRSCOPE_DASHBOARD_TOKEN: dashboardToken } });
+    const server = await serve({ env: { LRSCOPE_WEBHOOK_ALLOWED_TARGETS: '127.0.0.1', LRSCOPE_WEBHOOK_URL: receiver.url, LRSCOPE_WEBHOOK_SECRET: defaultSecret, LRSCOPE_DASHBOARD_TOKEN: dashboardToken } });
     try {
       const auth = { authorization: `Bearer ${dashboardToken}` };
       const other = cli(server.databaseUrl, 'keys', 'create', '--project', 'logs');

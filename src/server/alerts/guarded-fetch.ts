@@ -74,7 +74,8 @@ export function guardedFetch(policy: WebhookTargetPolicy): WebhookFetch {
         if (why) return reject(new WebhookRefusedError(why));
       }
       const request = target.protocol === 'https:' ? https.request : http.request;
-      const req = request(target, { method: init.method, headers: init.headers, lookup: policy.hosts.has(host) ? undefined : lookup, signal: init.signal }, (res) => {
+      // A fresh connection each time (agent: false): a pooled socket would skip the lookup check.
+      const req = request(target, { method: init.method, headers: init.headers, lookup: policy.hosts.has(host) ? undefined : lookup, signal: init.signal, agent: false }, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (c: Buffer) => {
@@ -84,7 +85,8 @@ export function guardedFetch(policy: WebhookTargetPolicy): WebhookFetch {
           else res.destroy();
         });
         res.on('error', () => {});
-        resolve({ status: res.statusCode ?? 0, arrayBuffer: () => new Promise((r) => res.once('close', () => r(new Uint8Array(Buffer.concat(chunks)).buffer))) });
+        const body = new Promise<ArrayBuffer>((r) => res.once('close', () => r(new Uint8Array(Buffer.concat(chunks)).buffer)));
+        resolve({ status: res.statusCode ?? 0, arrayBuffer: () => body });
       });
       req.on('error', (err) => reject(init.signal.aborted ? init.signal.reason : err));
       req.end(init.body);

@@ -61,12 +61,7 @@ const BASE_HEADERS: Record<string, string> = {
 };
 
 const DATABASE_RETRY_AFTER_SECONDS = 2;
-/** Bodies of everything but ingest batches: alert settings, run metadata (configs ≤ 64 KiB). */
-const SMALL_BODY_BYTES = 256 * 1024;
-/** Far deeper than any valid input (configs nest ≤ 20), far shallower than what hurts JSON.parse. */
-const BODY_DEPTH = 64;
-/** Procedures per batched request (the dashboard's client batches at most this many). */
-export const MAX_BATCH = 20;
+const { smallBodyBytes: SMALL_BODY_BYTES, bodyDepth: BODY_DEPTH, batchSize: MAX_BATCH } = LIMITS;
 /** A slow client may take this long to send a request; trainers keep connections open between batches. */
 const REQUEST_TIMEOUT_MS = 60_000;
 const HEADERS_TIMEOUT_MS = 20_000;
