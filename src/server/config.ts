@@ -33,6 +33,8 @@ export interface Config {
   liveFeeds: FeedLimits;
   /** Read requests per second per client address. */
   readRequestsPerSecond: number;
+  /** How long a client may take to send one whole request. */
+  requestTimeoutMs: number;
 }
 
 export const DEFAULT_LIVE_FEEDS: FeedLimits = { total: 1000, perClient: 100 };
@@ -120,6 +122,7 @@ const envSchema = z.object({
   LRSCOPE_LIVE_FEEDS_MAX: positiveNumber('open live feeds in total', DEFAULT_LIVE_FEEDS.total),
   LRSCOPE_LIVE_FEEDS_PER_CLIENT: positiveNumber('open live feeds per client address', DEFAULT_LIVE_FEEDS.perClient),
   LRSCOPE_READ_RATE_LIMIT_RPS: positiveNumber('read requests per second per client address', DEFAULT_READ_RPS),
+  LRSCOPE_REQUEST_TIMEOUT_SECONDS: positiveNumber('seconds a client may take to send a request', 60),
   LRSCOPE_STALL_SWEEP_SECONDS: z
     .string()
     .optional()
@@ -169,6 +172,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     webhookAllowedTargets: d.LRSCOPE_WEBHOOK_ALLOWED_TARGETS,
     liveFeeds: { total: Math.floor(d.LRSCOPE_LIVE_FEEDS_MAX), perClient: Math.floor(d.LRSCOPE_LIVE_FEEDS_PER_CLIENT) },
     readRequestsPerSecond: d.LRSCOPE_READ_RATE_LIMIT_RPS,
+    requestTimeoutMs: d.LRSCOPE_REQUEST_TIMEOUT_SECONDS * 1000,
   };
   if (provider === 'sqlite') config.sqlitePath = path.resolve(cwd, DATABASE_URL.slice('file:'.length));
   return config;

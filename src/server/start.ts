@@ -84,6 +84,7 @@ export async function start({ config, pages, log = console.log }: StartOptions):
     allowedHosts: hostAllowlist([new URL(config.publicUrl).hostname, os.hostname(), ...config.allowedHosts]),
     liveFeeds: config.liveFeeds,
     readRequestsPerSecond: config.readRequestsPerSecond,
+    requestTimeoutMs: config.requestTimeoutMs,
   });
   alerting.start();
   // Verdicts whose update failed after their batch committed (the database went away).

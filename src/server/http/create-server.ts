@@ -44,6 +44,7 @@ export interface ServerOptions {
   allowedHosts: HostAllowlist;
   liveFeeds: FeedLimits;
   readRequestsPerSecond: number;
+  requestTimeoutMs: number;
 }
 
 export interface RunningServer {
@@ -62,8 +63,6 @@ const BASE_HEADERS: Record<string, string> = {
 
 const DATABASE_RETRY_AFTER_SECONDS = 2;
 const { smallBodyBytes: SMALL_BODY_BYTES, bodyDepth: BODY_DEPTH, batchSize: MAX_BATCH } = LIMITS;
-/** A slow client may take this long to send a request; trainers keep connections open between batches. */
-const REQUEST_TIMEOUT_MS = 60_000;
 const HEADERS_TIMEOUT_MS = 20_000;
 
 // An outage fails every request; one line per few seconds says so without flooding the log.
@@ -190,8 +189,8 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   // Trainers keep connections alive between batches.
   server.keepAliveTimeout = 65_000;
   // A client that sends its request slowly is cut off instead of holding a connection for minutes.
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = opts.requestTimeoutMs;
+  server.headersTimeout = Math.min(HEADERS_TIMEOUT_MS, opts.requestTimeoutMs);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

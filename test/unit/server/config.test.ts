@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       webhookAllowedTargets: [],
       liveFeeds: { total: 1000, perClient: 100 },
       readRequestsPerSecond: 200,
+      requestTimeoutMs: 60_000,
     });
   });
 
