@@ -120,7 +120,7 @@ export const ingestProcedure = publicProcedure.use(async ({ ctx, next, getRawInp
 export const changeProcedure = publicProcedure.use(async ({ ctx, next }) => {
   if (await ctx.dashboardMayChange()) return next({ ctx: { scope: null as ChangeScope } });
   if (!ctx.authorization) {
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'changing alert settings needs a project API key (Authorization: Bearer <key>) or the signed-in dashboard' });
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'changing alert settings needs a project API key (Authorization: Bearer <key>) or the dashboard itself (a session from its pages, after /login when LRSCOPE_DASHBOARD_TOKEN is set)' });
   }
   const principal = await requireKey(ctx);
   return next({ ctx: { scope: { projectId: principal.projectId, projectName: principal.projectName } as ChangeScope } });

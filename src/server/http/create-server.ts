@@ -147,7 +147,9 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     try {
       (req as http.IncomingMessage & { body?: string }).body = await readJsonBody(req, { maxBytes: large ? LIMITS.bodyBytes : SMALL_BODY_BYTES, maxDepth: BODY_DEPTH });
     } catch (err) {
-      if (err instanceof BodyRefusedError) return replyError(res, err.status, err.code, err.message, { connection: 'close' });
+      // The rest of the body is discarded as it arrives (Node drains an unread request), so the
+      // client can finish sending and read the refusal.
+      if (err instanceof BodyRefusedError) return replyError(res, err.status, err.code, err.message);
       throw err;
     }
     return trpc(req, res);
@@ -180,7 +182,8 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     return pages(req, res, target.pathname);
   }
 
-  const server = http.createServer((req, res) => {
+  // Timeouts are checked every second (Node's default: every 30 s).
+  const server = http.createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
     handle(req, res).catch((err) => {
       console.error(`lrscope: ${req.method} ${String(req.url).slice(0, 200)} failed:`, err);
       replyError(res, 500, 'INTERNAL_SERVER_ERROR', 'internal error: the server\'s log has the details');

@@ -20,19 +20,33 @@ export class BodyRefusedError extends Error {
   }
 }
 
+/** A refused body is read to its end and dropped (up to this much) so the client, still sending, can read the refusal. */
+const DRAIN_BYTES = 64 * 1024 * 1024;
+
+function refuseAfterDrain(req: http.IncomingMessage, err: BodyRefusedError, reject: (err: BodyRefusedError) => void) {
+  let drained = 0;
+  const done = () => reject(err);
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_BYTES) req.destroy();
+  });
+  req.once('end', done);
+  req.once('close', done);
+  req.resume();
+}
+
 export function readJsonBody(req: http.IncomingMessage, limits: BodyLimits): Promise<string> {
-  const declared = Number(req.headers['content-length']);
-  if (declared > limits.maxBytes) return Promise.reject(tooLarge(limits));
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > limits.maxBytes) return refuseAfterDrain(req, tooLarge(limits), reject);
     const scanner = createDepthScanner(limits.maxDepth);
     const chunks: Buffer[] = [];
     let size = 0;
     const stop = (err: BodyRefusedError) => {
       req.off('data', onData);
       req.off('end', onEnd);
-      // Whatever else arrives is drained, not buffered, so the refusal can still be sent.
-      req.resume();
-      reject(err);
+      chunks.length = 0;
+      refuseAfterDrain(req, err, reject);
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
