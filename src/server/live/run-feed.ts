@@ -10,6 +10,7 @@ import { AppError } from '../errors';
 import { getRun } from '../runs/get-run';
 import type { RunSummary } from '../runs/run-summary';
 import { retryWhileUnavailable } from './retry-while-unavailable';
+import { fanOutTurn } from './fair-turns';
 import { sharedReads } from './shared-reads';
 import { createWakeup } from './wakeup';
 
@@ -86,6 +87,7 @@ export async function* runFeed(db: Db, runId: number, lastEventId: string | null
         yield { id: cursor, event: { kind: 'run', batch: cursor, run: state.summary } };
       }
       await wake.wait(signal);
+      await fanOutTurn();
     }
   } finally {
     unsubscribe();
@@ -104,7 +106,15 @@ async function readRun(db: Db, runId: number): Promise<RunState> {
   return { summary, batchSeq: row.batchSeq, expectedAt: await expectedAt(db, runId, summary) };
 }
 
+// Feeds at the same place share their rows and run state (shared-reads.ts), so they share the
+// points made from them too: one array per batch, not one per open page.
+const madePoints = new WeakMap<StoredPoint[], { state: RunState; points: LivePoint[] }>();
+
 function withExpected(state: RunState, rows: StoredPoint[]): LivePoint[] {
+  const made = madePoints.get(rows);
+  if (made?.state === state) return made.points;
   const at = state.expectedAt;
-  return rows.map((p) => ({ step: p.step, epoch: p.epoch, lr: p.lr, loss: p.loss, time: p.time, expectedLr: at ? at(p.step) : null }));
+  const points = rows.map((p) => ({ step: p.step, epoch: p.epoch, lr: p.lr, loss: p.loss, time: p.time, expectedLr: at ? at(p.step) : null }));
+  madePoints.set(rows, { state, points });
+  return points;
 }

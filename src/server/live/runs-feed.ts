@@ -6,6 +6,7 @@ import { getRun } from '../runs/get-run';
 import type { RunSummary } from '../runs/run-summary';
 import { runChanges } from './run-changes';
 import { retryWhileUnavailable } from './retry-while-unavailable';
+import { fanOutTurn } from './fair-turns';
 import { sharedReads } from './shared-reads';
 import { createWakeup } from './wakeup';
 
@@ -46,6 +47,7 @@ export async function* runsFeed(db: Db, lastEventId: string | null | undefined, 
         }
       }
       if (journal.seq() === cursor) await wake.wait(signal);
+      await fanOutTurn();
     }
   } finally {
     unsubscribe();

@@ -1,14 +1,17 @@
-// One database read per change, however many feeds show it: feeds that wake for the same change
-// and ask the same question join one read instead of each making their own (500 open pages on a
-// run made 500 reads of every batch). A read is shared only by callers that ask after the same
-// latest notification for that run: such a read started after that change was published, so it
-// sees it; a caller woken by a later change never joins an older read and miss what changed.
+// One database read per change, however many feeds show it: feeds that ask the same question
+// about a run after the same latest change get one answer (500 open pages on a run made 500
+// reads of every batch). An answer is kept until the next change to that run is published: a
+// read started after change N has seen N, and anything committed later is announced by a change
+// of its own, which drops the answer, so no feed can be handed one that misses what woke it.
 import type { LiveBus } from './bus';
 
 export interface SharedReads {
-  /** Runs `read` once for every caller asking `question` about the run at its current version. */
+  /** Runs `read` once for every caller asking `question` about the run since its latest change. */
   read<T>(runId: number, question: string, read: () => Promise<T>): Promise<T>;
 }
+
+/** Runs whose answers are kept at once (the oldest kept is dropped first). */
+const MAX_RUNS = 256;
 
 const perBus = new WeakMap<LiveBus, SharedReads>();
 
@@ -22,24 +25,31 @@ export function sharedReads(bus: LiveBus): SharedReads {
   return shared;
 }
 
-export function createSharedReads(bus: LiveBus): SharedReads {
-  // Notifications seen per run, and in total for resyncs (which concern every run).
-  const versions = new Map<number, number>();
-  let resyncs = 0;
-  const inFlight = new Map<string, Promise<unknown>>();
+export function createSharedReads(bus: LiveBus, maxRuns = MAX_RUNS): SharedReads {
+  const answers = new Map<number, Map<string, Promise<unknown>>>();
   bus.subscribe((e) => {
-    if (e.type === 'resync') resyncs++;
-    else versions.set(e.runId, (versions.get(e.runId) ?? 0) + 1);
+    if (e.type === 'resync') answers.clear();
+    else answers.delete(e.runId);
   });
   return {
     read<T>(runId: number, question: string, read: () => Promise<T>): Promise<T> {
-      const key = `${runId}:${versions.get(runId) ?? 0}:${resyncs}:${question}`;
-      let p = inFlight.get(key) as Promise<T> | undefined;
-      if (!p) {
-        p = read().finally(() => inFlight.delete(key));
-        inFlight.set(key, p);
+      let run = answers.get(runId);
+      if (!run) {
+        if (answers.size >= maxRuns) answers.delete(answers.keys().next().value!);
+        run = new Map();
+        answers.set(runId, run);
       }
-      return p;
+      let answer = run.get(question) as Promise<T> | undefined;
+      if (!answer) {
+        const mine = run;
+        answer = read();
+        run.set(question, answer);
+        // A failed read is not an answer: the next caller tries again.
+        answer.catch(() => {
+          if (mine.get(question) === answer) mine.delete(question);
+        });
+      }
+      return answer;
     },
   };
 }
