@@ -2,6 +2,9 @@
 // `lrscope keys create` writes to the database the server uses.
 import path from 'node:path';
 import { z } from 'zod';
+import { validHostEntry } from '@/lib/net/allowed-hosts';
+import { parseNetwork } from '@/lib/net/ip-address';
+import type { FeedLimits } from './http/live-feed-slots';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './http/rate-limit';
 
 export type DatabaseProvider = 'sqlite' | 'postgres';
@@ -23,6 +26,33 @@ export interface Config {
   /** When set, pages and read procedures need it (cookie after /login, or Authorization: Bearer). */
   dashboardToken?: string;
   rateLimits: RateLimits;
+  /** Host names answered besides loopback names, IP literals, this machine's name and publicUrl's host ("*.x.org", "*" for any). */
+  allowedHosts: string[];
+  /** Addresses, CIDR ranges and host names webhooks may reach although private or loopback. */
+  webhookAllowedTargets: string[];
+  liveFeeds: FeedLimits;
+  /** Read requests per second per client address. */
+  readRequestsPerSecond: number;
+  /** How long a client may take to send one whole request. */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_LIVE_FEEDS: FeedLimits = { total: 1000, perClient: 100 };
+export const DEFAULT_READ_RPS = 200;
+
+function list(what: string, valid: (entry: string) => boolean) {
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const entries = (v ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+      const bad = entries.filter((e) => !valid(e));
+      if (bad.length) {
+        ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of ${what}; not one: "${bad[0]}"` });
+        return z.NEVER;
+      }
+      return entries;
+    });
 }
 
 export class ConfigError extends Error {
@@ -87,6 +117,12 @@ const envSchema = z.object({
   LRSCOPE_DASHBOARD_TOKEN: z.string().min(12, 'must be at least 12 characters').optional(),
   LRSCOPE_RATE_LIMIT_RPS: positiveNumber('requests per second per API key', DEFAULT_RATE_LIMITS.requestsPerSecond),
   LRSCOPE_RATE_LIMIT_POINTS: positiveNumber('points per second per API key', DEFAULT_RATE_LIMITS.pointsPerSecond),
+  LRSCOPE_ALLOWED_HOSTS: list('host names ("lrscope.example.com", "*.example.com", or "*" for any)', validHostEntry),
+  LRSCOPE_WEBHOOK_ALLOWED_TARGETS: list('addresses, CIDR ranges or host names ("10.0.0.0/8", "hooks.internal")', (e) => parseNetwork(e) !== null || /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/i.test(e)),
+  LRSCOPE_LIVE_FEEDS_MAX: positiveNumber('open live feeds in total', DEFAULT_LIVE_FEEDS.total),
+  LRSCOPE_LIVE_FEEDS_PER_CLIENT: positiveNumber('open live feeds per client address', DEFAULT_LIVE_FEEDS.perClient),
+  LRSCOPE_READ_RATE_LIMIT_RPS: positiveNumber('read requests per second per client address', DEFAULT_READ_RPS),
+  LRSCOPE_REQUEST_TIMEOUT_SECONDS: positiveNumber('seconds a client may take to send a request', 60),
   LRSCOPE_STALL_SWEEP_SECONDS: z
     .string()
     .optional()
@@ -132,6 +168,11 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     stallSweepMs: LRSCOPE_STALL_SWEEP_SECONDS * 1000,
     dashboardToken: d.LRSCOPE_DASHBOARD_TOKEN,
     rateLimits: { ...DEFAULT_RATE_LIMITS, requestsPerSecond: d.LRSCOPE_RATE_LIMIT_RPS, pointsPerSecond: d.LRSCOPE_RATE_LIMIT_POINTS },
+    allowedHosts: d.LRSCOPE_ALLOWED_HOSTS,
+    webhookAllowedTargets: d.LRSCOPE_WEBHOOK_ALLOWED_TARGETS,
+    liveFeeds: { total: Math.floor(d.LRSCOPE_LIVE_FEEDS_MAX), perClient: Math.floor(d.LRSCOPE_LIVE_FEEDS_PER_CLIENT) },
+    readRequestsPerSecond: d.LRSCOPE_READ_RATE_LIMIT_RPS,
+    requestTimeoutMs: d.LRSCOPE_REQUEST_TIMEOUT_SECONDS * 1000,
   };
   if (provider === 'sqlite') config.sqlitePath = path.resolve(cwd, DATABASE_URL.slice('file:'.length));
   return config;

@@ -16,11 +16,19 @@ const START_ADVICE: Record<UnavailableReason, string> = {
   busy: ' Another process holds a write lock on it.',
 };
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+// --allowed-hosts a,b is the flag form of LRSCOPE_ALLOWED_HOSTS (as MLflow's server has it).
+const hostsFlag = argv.findIndex((a) => a === '--allowed-hosts' || a.startsWith('--allowed-hosts='));
+if (hostsFlag >= 0) {
+  const a = argv[hostsFlag];
+  process.env.LRSCOPE_ALLOWED_HOSTS = a.includes('=') ? a.slice(a.indexOf('=') + 1) : (argv[hostsFlag + 1] ?? '');
+}
+const args = new Set(argv);
 if (args.has('--help') || args.has('-h')) {
   console.log(`usage: npm run dev | npm start   (or: tsx src/server/main.ts [--dev | --api-only])
   --dev        pages compiled on demand (development)
   --api-only   no pages: the ingest and read API only
+  --allowed-hosts a,b   host names to answer besides localhost, IPs and LRSCOPE_PUBLIC_URL's (LRSCOPE_ALLOWED_HOSTS)
 Configuration comes from the environment: PORT, HOST, DATABASE_URL (see README.md).`);
   process.exit(0);
 }

@@ -1,6 +1,8 @@
 // Start-up in order: configuration, database (migrations), default project, HTTP.
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hostAllowlist } from '@/lib/net/allowed-hosts';
 import type { Config } from './config';
 import { redactUrl } from './config';
 import { type Db, openDatabase } from './db/open-database';
@@ -8,6 +10,7 @@ import { createServer, type PageHandler, type RunningServer } from './http/creat
 import { createRateLimiter } from './http/rate-limit';
 import { ensureDefaultProject } from './keys/ensure-default-project';
 import { createAlerting } from './alerts/alerting';
+import { guardedFetch, webhookTargetPolicy } from './alerts/guarded-fetch';
 import { createRunVerdicts } from './runs/run-verdicts';
 
 export interface StartOptions {
@@ -28,6 +31,15 @@ const PAGE_CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-s
 
 // A no-op unless a verdict update failed, so it can run often.
 const VERDICT_RETRY_MS = 2_000;
+
+/** What anyone who can reach the port may do when the dashboard has no token. */
+export function openBeyondLoopbackWarning(host: string): string {
+  return (
+    `lrscope: WARNING: listening on ${host} without LRSCOPE_DASHBOARD_TOKEN: anyone who can reach this port can read every run, ` +
+    `its config and alerts, open the dashboard, and from it acknowledge alerts, change alert rules, add or remove webhooks and send test alerts. ` +
+    `Writing runs still needs an API key. Set LRSCOPE_DASHBOARD_TOKEN to require sign-in for all of that.`
+  );
+}
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
@@ -54,6 +66,7 @@ export async function start({ config, pages, log = console.log }: StartOptions):
   const alerting = createAlerting(db, {
     settings: { publicUrl: config.publicUrl, webhookUrl: config.webhookUrl, webhookSecret: config.webhookSecret },
     sweepMs: config.stallSweepMs,
+    fetch: guardedFetch(webhookTargetPolicy(config.webhookAllowedTargets)),
   });
   const verdicts = createRunVerdicts(db);
   const server = await createServer({
@@ -66,15 +79,19 @@ export async function start({ config, pages, log = console.log }: StartOptions):
     dashboardToken: config.dashboardToken,
     pages: handler,
     csp: pages === 'production' ? PAGE_CSP : undefined,
+    publicUrl: config.publicUrl,
+    // This machine's own name is one a rebinding page cannot use; trainers often post to it.
+    allowedHosts: hostAllowlist([new URL(config.publicUrl).hostname, os.hostname(), ...config.allowedHosts]),
+    liveFeeds: config.liveFeeds,
+    readRequestsPerSecond: config.readRequestsPerSecond,
+    requestTimeoutMs: config.requestTimeoutMs,
   });
   alerting.start();
   // Verdicts whose update failed after their batch committed (the database went away).
   const retryVerdicts = setInterval(() => void verdicts.retryFailed(), VERDICT_RETRY_MS);
   retryVerdicts.unref();
   log(`lrscope: listening on ${server.url} (${config.provider}: ${redactUrl(config.databaseUrl)})`);
-  if (!isLoopback(config.host) && !config.dashboardToken) {
-    log(`lrscope: WARNING: listening on ${config.host} without LRSCOPE_DASHBOARD_TOKEN: anyone who can reach this port can read every run. Set LRSCOPE_DASHBOARD_TOKEN to protect the dashboard.`);
-  }
+  if (!isLoopback(config.host) && !config.dashboardToken) log(openBeyondLoopbackWarning(config.host));
   return {
     db,
     server,

@@ -27,7 +27,10 @@ export function Providers({ children }: { children: ReactNode }) {
         splitLink({
           condition: (op) => op.type === 'subscription',
           true: httpSubscriptionLink({ url: '/api/trpc' }),
-          false: httpBatchLink({ url: '/api/trpc', maxURLLength: 4000 }),
+          // The header marks the dashboard's own calls: changes need it with the session cookie
+          // (a page elsewhere cannot add it without a CORS preflight the server never grants).
+          // maxItems matches the server's batch limit.
+          false: httpBatchLink({ url: '/api/trpc', maxURLLength: 4000, maxItems: 20, headers: { 'x-lrscope-dashboard': '1' } }),
         }),
       ],
     }),

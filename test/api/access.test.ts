@@ -215,6 +215,8 @@ describe('start-up warning', () => {
     const open = await startupOutput({ HOST: '0.0.0.0' });
     expect(open.out).toMatch(/listening on/);
     expect(open.out).toMatch(/WARNING: listening on 0\.0\.0\.0 without LRSCOPE_DASHBOARD_TOKEN/);
+    // It says exactly what is open: every read, and the dashboard's changes.
+    expect(open.out).toMatch(/read every run, its config and alerts, open the dashboard, and from it acknowledge alerts, change alert rules, add or remove webhooks and send test alerts\. Writing runs still needs an API key\./);
     const guarded = await startupOutput({ HOST: '0.0.0.0', LRSCOPE_DASHBOARD_TOKEN: 'a-long-enough-token' });
     expect(guarded.out).toMatch(/listening on/);
     expect(guarded.out).not.toMatch(/WARNING/);
@@ -278,7 +280,7 @@ describe('no secret in logs', () => {
     const receiver = await startReceiver();
     const defaultSecret = 'default-webhook-secret-123';
     const dashboardToken = 'dashboard-token-for-logs-test';
-    const server = await serve({ env: { LRSCOPE_WEBHOOK_URL: receiver.url, LRSCOPE_WEBHOOK_SECRET: defaultSecret, LRSCOPE_DASHBOARD_TOKEN: dashboardToken } });
+    const server = await serve({ env: { LRSCOPE_WEBHOOK_ALLOWED_TARGETS: '127.0.0.1', LRSCOPE_WEBHOOK_URL: receiver.url, LRSCOPE_WEBHOOK_SECRET: defaultSecret, LRSCOPE_DASHBOARD_TOKEN: dashboardToken } });
     try {
       const auth = { authorization: `Bearer ${dashboardToken}` };
       const other = cli(server.databaseUrl, 'keys', 'create', '--project', 'logs');

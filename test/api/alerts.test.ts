@@ -11,6 +11,8 @@ const COQUI = { name: 'StepwiseGradualLR', params: { gradual_learning_rates: [[0
 const COQUI_AS_RUN = { ...COQUI, interval: 'epoch' };
 const ENV_SECRET = 'env-default-secret';
 const PUBLIC_URL = 'https://lrscope.example.com';
+/** The receivers listen on loopback, which webhooks may reach only when the operator allows it. */
+const RECEIVERS = { LRSCOPE_WEBHOOK_ALLOWED_TARGETS: '127.0.0.1' };
 
 /** Coqui's trainer with scheduler_after_epoch=True: the LR stays at 5e-4 at every step. */
 function coqui(from: number, to: number, every = 10) {
@@ -55,7 +57,7 @@ describe('alerts from the real server', () => {
     envReceiver = await startReceiver();
     // The zero-config channel, a public URL for links, and a 1 s sweep so stalls and fixes are seen quickly.
     server = await startServer({
-      env: { LRSCOPE_WEBHOOK_URL: envReceiver.url, LRSCOPE_WEBHOOK_SECRET: ENV_SECRET, LRSCOPE_PUBLIC_URL: PUBLIC_URL, LRSCOPE_STALL_SWEEP_SECONDS: '1' },
+      env: { ...RECEIVERS, LRSCOPE_WEBHOOK_URL: envReceiver.url, LRSCOPE_WEBHOOK_SECRET: ENV_SECRET, LRSCOPE_PUBLIC_URL: PUBLIC_URL, LRSCOPE_STALL_SWEEP_SECONDS: '1' },
     });
   });
   afterAll(async () => {
@@ -67,10 +69,10 @@ describe('alerts from the real server', () => {
     const key = projectKey(server, 'tts');
     const hook = await startReceiver();
     try {
-      const channel = data<{ secret: string; secretHint: string }>(await mutate(server.url, 'alerts.addWebhook', { project: 'tts', url: hook.url }));
-      expect(channel.secret.startsWith(channel.secretHint.replace(/•+$/, ''))).toBe(true);
+      const channel = data<{ secret: string; secretHint: string }>(await mutate(server.url, 'alerts.addWebhook', { project: 'tts', url: hook.url }, key));
+      expect(channel.secret.endsWith(channel.secretHint.replace(/^•+/, ''))).toBe(true);
       // No quiet period: only "one open alert per run and kind" may stop a flood.
-      data(await mutate(server.url, 'alerts.setRules', { project: 'tts', quietSeconds: 0 }));
+      data(await mutate(server.url, 'alerts.setRules', { project: 'tts', quietSeconds: 0 }, key));
       const runId = await createRun(server, key, { name: 'xtts-coqui', project: 'tts', schedule: COQUI, config: { scheduler_after_epoch: true } });
 
       for (let s = 0; s < 10_000; s += 2500) await log(server, key, runId, coqui(s, s + 2500));
@@ -130,7 +132,7 @@ describe('alerts from the real server', () => {
     expect(alert.state).toBe('open');
     expect(await count()).toBe(before + 1);
 
-    data(await mutate(server.url, 'alerts.acknowledge', { id: alert.id }));
+    data(await mutate(server.url, 'alerts.acknowledge', { id: alert.id }, server.apiKey));
     expect(await count()).toBe(before);
     await log(server, server.apiKey, runId, coqui(12_000, 13_000));
     const [still] = data<{ alerts: any[] }>(await query(server.url, 'alerts.list', { runId })).alerts;
@@ -142,7 +144,7 @@ describe('alerts from the real server', () => {
     const [done] = data<{ alerts: any[] }>(await query(server.url, 'alerts.list', { runId })).alerts;
     expect(done).toMatchObject({ id: alert.id, state: 'resolved' });
     expect(done.resolvedAt).toBeTruthy();
-    const again = await mutate(server.url, 'alerts.acknowledge', { id: alert.id });
+    const again = await mutate(server.url, 'alerts.acknowledge', { id: alert.id }, server.apiKey);
     expect(again.status).toBe(409);
     expect(again.body.error?.message).toContain('already resolved');
   });
@@ -152,7 +154,7 @@ describe('alerts from the real server', () => {
     const hook = await startReceiver();
     try {
       hook.failWith([503, 503]);
-      data(await mutate(server.url, 'alerts.addWebhook', { project: 'flaky', url: hook.url, secret: 'flaky-secret-1' }));
+      data(await mutate(server.url, 'alerts.addWebhook', { project: 'flaky', url: hook.url, secret: 'flaky-secret-1' }, key));
       const runId = await createRun(server, key, { name: 'flaky-run', project: 'flaky', schedule: COQUI });
       await log(server, key, runId, coqui(0, 12_000));
       const [got] = await hook.waitFor(1, 20_000);
@@ -170,14 +172,14 @@ describe('alerts from the real server', () => {
   });
 
   it('sends a test alert to every channel and reports each delivery, failures included', async () => {
-    projectKey(server, 'ops');
+    const opsKey = projectKey(server, 'ops');
     const good = await startReceiver();
     const gone = await startReceiver();
     try {
       gone.failWith([404]);
-      const { secret } = data<{ secret: string }>(await mutate(server.url, 'alerts.addWebhook', { project: 'ops', url: good.url }));
-      data(await mutate(server.url, 'alerts.addWebhook', { project: 'ops', url: gone.url.replace('/hook', '/gone') }));
-      const sent = data<{ queued: number; deliveryIds: number[] }>(await mutate(server.url, 'alerts.sendTest', { project: 'ops' }));
+      const { secret } = data<{ secret: string }>(await mutate(server.url, 'alerts.addWebhook', { project: 'ops', url: good.url }, opsKey));
+      data(await mutate(server.url, 'alerts.addWebhook', { project: 'ops', url: gone.url.replace('/hook', '/gone') }, opsKey));
+      const sent = data<{ queued: number; deliveryIds: number[] }>(await mutate(server.url, 'alerts.sendTest', { project: 'ops' }, opsKey));
       expect(sent.queued).toBe(3);
       const [got] = await good.waitFor(1);
       expect(got.event).toBe('test');
@@ -198,7 +200,7 @@ describe('alerts from the real server', () => {
 
   it('marks a silent run stalled after the project stall timeout, alerts, and resolves when it reports again', async () => {
     const key = projectKey(server, 'stall');
-    data(await mutate(server.url, 'alerts.setRules', { project: 'stall', stallSeconds: 10 }));
+    data(await mutate(server.url, 'alerts.setRules', { project: 'stall', stallSeconds: 10 }, key));
     const runId = await createRun(server, key, { name: 'goes-quiet', project: 'stall', schedule: COQUI });
     await log(server, key, runId, coqui(0, 1000));
     const status = async () => data<{ run: { status: string } }>(await query(server.url, 'runs.get', { id: runId })).run.status;
@@ -221,7 +223,7 @@ describe('alerts from the real server', () => {
 
   it('alerts only on the causes a project chose, and on a NaN loss when that rule is on', async () => {
     const key = projectKey(server, 'picky');
-    data(await mutate(server.url, 'alerts.setRules', { project: 'picky', causes: ['never_stepped'] }));
+    data(await mutate(server.url, 'alerts.setRules', { project: 'picky', causes: ['never_stepped'] }, key));
     const runId = await createRun(server, key, { name: 'picky-coqui', project: 'picky', schedule: COQUI });
     await log(server, key, runId, coqui(0, 12_000));
     expect(data<{ run: { verdict: { flagged: boolean } } }>(await query(server.url, 'runs.get', { id: runId })).run.verdict.flagged).toBe(true);
@@ -236,7 +238,7 @@ describe('alerts from the real server', () => {
 
   it('validates rules and webhook URLs with messages naming the field, and never shows a secret back', async () => {
     const bad = async (procedure: string, input: unknown) => {
-      const r = await mutate(server.url, procedure, input);
+      const r = await mutate(server.url, procedure, input, server.apiKey);
       expect(r.status, JSON.stringify(r.body)).toBe(400);
       return r.body.error!.message;
     };
@@ -247,20 +249,20 @@ describe('alerts from the real server', () => {
     expect(await bad('alerts.setRules', { project: 'default', stallSeconds: 5 })).toBe('stallSeconds: must be ≥ 10 s');
     expect(await bad('alerts.setRules', { project: 'default', quietSeconds: 1.5 })).toBe('quietSeconds: must be whole seconds');
     expect(await bad('alerts.setRules', { project: 'default', causes: ['bogus'] })).toContain('causes[0]: must be cause codes');
-    expect((await mutate(server.url, 'alerts.setRules', { project: 'nope', quietSeconds: 10 })).status).toBe(404);
+    expect((await mutate(server.url, 'alerts.setRules', { project: 'nope', quietSeconds: 10 }, server.apiKey)).status).toBe(404);
 
     const slack = 'https://hooks.slack.com/services/T0AAAA/B0BBBB/abcdefghijklmnopqrstWXYZ';
-    const added = data<any>(await mutate(server.url, 'alerts.addWebhook', { project: 'default', url: slack, secret: 'chosen-by-me-123' }));
+    const added = data<any>(await mutate(server.url, 'alerts.addWebhook', { project: 'default', url: slack, secret: 'chosen-by-me-123' }, server.apiKey));
     expect(added).not.toHaveProperty('secret');
-    expect((await mutate(server.url, 'alerts.addWebhook', { project: 'default', url: slack })).status).toBe(409);
+    expect((await mutate(server.url, 'alerts.addWebhook', { project: 'default', url: slack }, server.apiKey)).status).toBe(409);
     const listed = data<any[]>(await query(server.url, 'alerts.webhooks', { project: 'default' }));
     const text = JSON.stringify(listed);
     expect(text).not.toContain('chosen-by-me-123');
     expect(text, 'a Slack webhook URL is itself a credential').not.toContain('abcdefghijklmnop');
-    expect(listed.find((w) => w.id === added.id)).toMatchObject({ url: 'https://hooks.slack.com/services/…WXYZ', secretHint: 'chos••••' });
+    expect(listed.find((w) => w.id === added.id)).toMatchObject({ url: 'https://hooks.slack.com/services/…WXYZ', secretHint: '••••23' });
     expect(data(await query(server.url, 'alerts.defaultChannel'))).toEqual({ url: envReceiver.url });
-    data(await mutate(server.url, 'alerts.removeWebhook', { id: added.id }));
-    expect((await mutate(server.url, 'alerts.removeWebhook', { id: added.id })).status).toBe(404);
+    data(await mutate(server.url, 'alerts.removeWebhook', { id: added.id }, server.apiKey));
+    expect((await mutate(server.url, 'alerts.removeWebhook', { id: added.id }, server.apiKey)).status).toBe(404);
     expect(data(await query(server.url, 'alerts.rules', { project: 'stall' }))).toMatchObject({ stallSeconds: 10, quietSeconds: 300, nonfiniteLoss: true });
   });
 });
@@ -271,7 +273,7 @@ describe('alerts across a server restart', () => {
 
   beforeAll(async () => {
     hook = await startReceiver();
-    server = await startServer({ env: { LRSCOPE_WEBHOOK_URL: hook.url, LRSCOPE_WEBHOOK_SECRET: ENV_SECRET } });
+    server = await startServer({ env: { ...RECEIVERS, LRSCOPE_WEBHOOK_URL: hook.url, LRSCOPE_WEBHOOK_SECRET: ENV_SECRET } });
   });
   afterAll(async () => {
     await server?.stop();

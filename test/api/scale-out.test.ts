@@ -157,7 +157,7 @@ describe.runIf(onPostgres)('two instances on one database', () => {
     drop = db.drop;
     hook = await startReceiver();
     // Both instances notify the same webhook and sweep for stalled runs every second.
-    const env = { LRSCOPE_WEBHOOK_URL: hook.url, LRSCOPE_WEBHOOK_SECRET: 'scale-out-secret', LRSCOPE_STALL_SWEEP_SECONDS: '1' };
+    const env = { LRSCOPE_WEBHOOK_ALLOWED_TARGETS: '127.0.0.1', LRSCOPE_WEBHOOK_URL: hook.url, LRSCOPE_WEBHOOK_SECRET: 'scale-out-secret', LRSCOPE_STALL_SWEEP_SECONDS: '1' };
     a = await startServer({ databaseUrl: dbUrl, env });
     b = await startServer({ databaseUrl: dbUrl, env });
     key = a.apiKey;
@@ -383,7 +383,7 @@ describe.runIf(onPostgres)('two instances on one database', () => {
       const r = spawnSync(process.execPath, ['bin/lrscope.js', 'keys', 'create', '--project', 'sweep'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: dbUrl }, encoding: 'utf8', timeout: 60_000 });
       expect(r.status, r.stderr).toBe(0);
       const sweepKey = r.stdout.trim();
-      data(await mutate(a.url, 'alerts.setRules', { project: 'sweep', stallSeconds: 10 }));
+      data(await mutate(a.url, 'alerts.setRules', { project: 'sweep', stallSeconds: 10 }, sweepKey));
       const ids: number[] = [];
       for (const i of range(0, 3)) ids.push(data<{ id: number }>(await mutate(b.url, 'runs.create', { name: `quiet-${i}`, project: 'sweep', schedule: STEP_SCHEDULE }, sweepKey)).id);
       for (const id of ids) data(await mutate(either(id), 'runs.log', { runId: id, points: steps(0, 100) }, sweepKey));

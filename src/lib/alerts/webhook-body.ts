@@ -40,14 +40,24 @@ function fmt(x: number | null): string {
   return x === null ? '?' : Number(x.toPrecision(4)).toString();
 }
 
+/**
+ * Slack reads `<...>` in text as links and mentions (`<!channel>`, `<https://x|fake label>`), so
+ * names a trainer chose are escaped the way Slack documents (&, <, >); the structured fields keep
+ * them as they are.
+ */
+export function slackEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 export function webhookBody(event: AlertEvent, alert: AlertFacts, run: RunFacts, publicUrl: string): WebhookBody {
   const url = `${publicUrl.replace(/\/$/, '')}/runs/${run.id}${alert.step !== null ? `?step=${alert.step}` : ''}`;
+  const [name, project] = [slackEscape(run.name), slackEscape(run.project)];
   const head =
     event === 'test'
-      ? `lrscope test alert for project ${run.project}: webhooks are set up.`
+      ? `lrscope test alert for project ${project}: webhooks are set up.`
       : event === 'resolved'
-        ? `Resolved: run ${run.name} (#${run.id}, ${run.project}): ${KIND_LABEL[alert.kind]}.`
-        : `Run ${run.name} (#${run.id}, ${run.project}): ${KIND_LABEL[alert.kind]}. ${alert.message}`;
+        ? `Resolved: run ${name} (#${run.id}, ${project}): ${KIND_LABEL[alert.kind]}.`
+        : `Run ${name} (#${run.id}, ${project}): ${KIND_LABEL[alert.kind]}. ${slackEscape(alert.message)}`;
   const numbers =
     event === 'raised' && alert.kind === 'flagged'
       ? ` First bad step ${alert.step ?? '?'}: expected LR ${fmt(alert.expected)}, actual ${fmt(alert.actual)}.`

@@ -4,6 +4,7 @@
 import type { Db } from '../db/open-database';
 import { deliverDue } from './deliver-due';
 import type { AlertDeps, AlertSettings } from './deps';
+import { guardedFetch, webhookTargetPolicy, type WebhookFetch } from './guarded-fetch';
 import { notifyQuietedAlerts } from './notify-quieted-alerts';
 import { reconcileAlerts } from './reconcile-alerts';
 import { sweepStalledRuns } from './sweep-stalled-runs';
@@ -22,14 +23,15 @@ export interface Alerting {
 export interface AlertingOptions {
   settings: AlertSettings;
   now?: () => Date;
-  fetch?: typeof fetch;
+  /** Defaults to guarded requests that refuse private and loopback targets. */
+  fetch?: WebhookFetch;
   sweepMs?: number;
   deliverMs?: number;
   log?: (line: string) => void;
 }
 
 export function createAlerting(db: Db, opts: AlertingOptions): Alerting {
-  const deps: AlertDeps = { db, settings: opts.settings, now: opts.now ?? (() => new Date()), fetch: opts.fetch ?? fetch };
+  const deps: AlertDeps = { db, settings: opts.settings, now: opts.now ?? (() => new Date()), fetch: opts.fetch ?? guardedFetch(webhookTargetPolicy([])) };
   const log = opts.log ?? ((l) => console.error(l));
   const timers: NodeJS.Timeout[] = [];
   let upSince: Date | undefined;

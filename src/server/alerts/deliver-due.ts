@@ -1,4 +1,5 @@
 import type { AlertDeps } from './deps';
+import { WebhookRefusedError } from './guarded-fetch';
 
 export const MAX_ATTEMPTS = 6;
 const TIMEOUT_MS = 5_000;
@@ -44,6 +45,7 @@ export async function deliverDue(deps: AlertDeps, limit = 20): Promise<DeliveryO
     const attempts = d.attempts + 1;
     let status: number | null = null;
     let error: string | null = null;
+    let refused = false;
     try {
       const res = await deps.fetch(d.url, {
         method: 'POST',
@@ -58,11 +60,13 @@ export async function deliverDue(deps: AlertDeps, limit = 20): Promise<DeliveryO
       status = res.status;
       await res.arrayBuffer().catch(() => undefined);
     } catch (err) {
+      // A refused target is a setting to fix, not a receiver that may come back.
+      refused = err instanceof WebhookRefusedError;
       error = (err as Error).name === 'TimeoutError' ? `timed out after ${TIMEOUT_MS / 1000} s` : (err as Error).message;
     }
     const done = status !== null && status >= 200 && status < 300;
     // 4xx other than 408/429 will not get better by retrying.
-    const permanent = status !== null && status >= 400 && status < 500 && status !== 408 && status !== 429;
+    const permanent = refused || (status !== null && status >= 400 && status < 500 && status !== 408 && status !== 429);
     const finalState = done ? 'delivered' : permanent || attempts >= MAX_ATTEMPTS ? 'failed' : 'pending';
     await prisma.alertDelivery.update({
       where: { id: d.id },

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open-database';
+import type { WebhookFetch } from './guarded-fetch';
 
 export interface AlertSettings {
   /** Zero-config channel for every project (LRSCOPE_WEBHOOK_URL / LRSCOPE_WEBHOOK_SECRET). */
@@ -13,5 +14,5 @@ export interface AlertDeps {
   db: Db;
   settings: AlertSettings;
   now: () => Date;
-  fetch: typeof fetch;
+  fetch: WebhookFetch;
 }

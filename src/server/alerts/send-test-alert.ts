@@ -2,10 +2,11 @@ import { AppError } from '../errors';
 import type { AlertDeps } from './deps';
 import { enqueueNotifications } from './enqueue-notifications';
 import { findProjectId } from './find-project-id';
+import type { ChangeScope } from './scope';
 
 /** Queues a test notification to every channel of the project; returns the deliveries to watch. */
-export async function sendTestAlert(deps: AlertDeps, project: string): Promise<{ queued: number; deliveryIds: number[] }> {
-  const projectId = await findProjectId(deps.db.prisma, project);
+export async function sendTestAlert(deps: AlertDeps, project: string, scope: ChangeScope = null): Promise<{ queued: number; deliveryIds: number[] }> {
+  const projectId = await findProjectId(deps.db.prisma, project, scope);
   const deliveryIds = await deps.db.prisma.$transaction((tx) =>
     enqueueNotifications(
       tx,

@@ -4,6 +4,8 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { Db } from '../db/open-database';
 import type { Alerting } from '../alerts/alerting';
+import type { ChangeScope } from '../alerts/scope';
+import type { FailureThrottle } from '../http/failure-throttle';
 import type { RateLimiter } from '../http/rate-limit';
 import type { RunVerdicts } from '../runs/run-verdicts';
 import { type DatabaseUnavailable, databaseUnavailable, unavailableMessage } from '../db/database-unavailable';
@@ -18,6 +20,12 @@ export interface Context {
   alerting: Alerting;
   rateLimiter: RateLimiter;
   authorization: string | null;
+  /** The client's address, for per-client throttles. */
+  client: string;
+  /** Wrong API keys, per client address. */
+  keyFailures: FailureThrottle;
+  /** Whether this request is the signed-in dashboard (see dashboard-auth.ts). */
+  dashboardMayChange: () => Promise<boolean>;
 }
 
 /** Carries the wait to the Retry-After header. */
@@ -78,20 +86,42 @@ export const createCallerFactory = t.createCallerFactory;
 /** Reads: open (the dashboard uses them). */
 export const publicProcedure = t.procedure.use(appErrors);
 
-/** Writes: need `Authorization: Bearer <project API key>`. */
-export const ingestProcedure = publicProcedure.use(async ({ ctx, next, getRawInput }) => {
+function tooMany(wait: number): TRPCError {
+  const cause = new RateLimitedError(wait);
+  return new TRPCError({ code: 'TOO_MANY_REQUESTS', message: cause.message, cause });
+}
+
+/** The API key's project; a client that keeps sending wrong keys is refused for a while before they are checked. */
+async function requireKey(ctx: Context) {
+  const wait = ctx.keyFailures.waitFor(ctx.client);
+  if (wait > 0) throw tooMany(wait);
   const principal = await authenticate(ctx.db, ctx.authorization);
-  if (!principal) {
-    throw new TRPCError({
-      code: 'UNAUTHORIZED',
-      message: ctx.authorization ? 'API key not recognised (wrong, or revoked)' : 'missing API key: send Authorization: Bearer <key> (lrscope keys create --project NAME)',
-    });
-  }
+  if (principal) return principal;
+  if (ctx.authorization) ctx.keyFailures.fail(ctx.client);
+  throw new TRPCError({
+    code: 'UNAUTHORIZED',
+    message: ctx.authorization ? 'API key not recognised (wrong, or revoked)' : 'missing API key: send Authorization: Bearer <key> (lrscope keys create --project NAME)',
+  });
+}
+
+/** Run writes: need `Authorization: Bearer <project API key>`. */
+export const ingestProcedure = publicProcedure.use(async ({ ctx, next, getRawInput }) => {
+  const principal = await requireKey(ctx);
   const raw = (await getRawInput()) as { points?: unknown } | undefined;
   const wait = ctx.rateLimiter.take(principal.keyId, Array.isArray(raw?.points) ? raw.points.length : 0);
-  if (wait > 0) {
-    const cause = new RateLimitedError(wait);
-    throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: cause.message, cause });
-  }
+  if (wait > 0) throw tooMany(wait);
   return next({ ctx: { principal } });
+});
+
+/**
+ * Alert settings changes: the signed-in dashboard (every project), or a project API key (its own
+ * project only: services check `scope`). Never open, not even on loopback.
+ */
+export const changeProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  if (await ctx.dashboardMayChange()) return next({ ctx: { scope: null as ChangeScope } });
+  if (!ctx.authorization) {
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'changing alert settings needs a project API key (Authorization: Bearer <key>) or the dashboard itself (a session from its pages, after /login when LRSCOPE_DASHBOARD_TOKEN is set)' });
+  }
+  const principal = await requireKey(ctx);
+  return next({ ctx: { scope: { projectId: principal.projectId, projectName: principal.projectName } as ChangeScope } });
 });

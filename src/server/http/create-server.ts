@@ -1,8 +1,13 @@
 // One Node HTTP server: tRPC under /api/trpc, a health check, and (unless API-only) the
-// Next.js pages for everything else.
+// Next.js pages for everything else. Every request passes the same gates in order, each a small
+// module: the target is parsed (request-target), the Host and Origin checked (host-guard), then
+// procedures are checked for credentials, rate and body (below) before tRPC sees them, and pages
+// for a session (dashboard-auth).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import type { HostAllowlist } from '@/lib/net/allowed-hosts';
+import { jsonTextDepth } from '@/lib/json/json-depth';
 import type { Alerting } from '../alerts/alerting';
 import { LIMITS } from '../api/limits';
 import { appRouter } from '../api/root';
@@ -10,8 +15,16 @@ import { DatabaseUnavailableError, errorReference, RateLimitedError } from '../a
 import { logAtMostEvery } from '../log-at-most-every';
 import type { Db } from '../db/open-database';
 import type { RunVerdicts } from '../runs/run-verdicts';
-import { createDashboardAuth, INGEST_PROCEDURES, proceduresOf } from './dashboard-auth';
-import type { RateLimiter } from './rate-limit';
+import { clientAddress, createDashboardAuth } from './dashboard-auth';
+import { createDashboardSessions } from './dashboard-sessions';
+import { createFailureThrottle } from './failure-throttle';
+import { createHostGuard } from './host-guard';
+import { createLiveFeedSlots, type FeedLimits } from './live-feed-slots';
+import { isLiveFeed, isRead, LARGE_BODY_PROCEDURES } from './procedure-kinds';
+import { createRateLimiter, type RateLimiter } from './rate-limit';
+import { BodyRefusedError, readJsonBody } from './read-json-body';
+import { replyError, replyJson } from './reply';
+import { BadTargetError, requestTarget } from './request-target';
 
 export type PageHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
 
@@ -27,6 +40,11 @@ export interface ServerOptions {
   pages?: PageHandler;
   /** Content-Security-Policy for pages (production only: the dev server needs eval). */
   csp?: string;
+  publicUrl: string;
+  allowedHosts: HostAllowlist;
+  liveFeeds: FeedLimits;
+  readRequestsPerSecond: number;
+  requestTimeoutMs: number;
 }
 
 export interface RunningServer {
@@ -44,6 +62,8 @@ const BASE_HEADERS: Record<string, string> = {
 };
 
 const DATABASE_RETRY_AFTER_SECONDS = 2;
+const { smallBodyBytes: SMALL_BODY_BYTES, bodyDepth: BODY_DEPTH, batchSize: MAX_BATCH } = LIMITS;
+const HEADERS_TIMEOUT_MS = 20_000;
 
 // An outage fails every request; one line per few seconds says so without flooding the log.
 const logUnavailable = logAtMostEvery(5_000, (line: string, suppressed: number) =>
@@ -54,23 +74,35 @@ function isJson(contentType: string | undefined): boolean {
   return contentType?.split(';')[0].trim().toLowerCase() === 'application/json';
 }
 
-function json(res: http.ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
 export async function createServer(opts: ServerOptions): Promise<RunningServer> {
-  const auth = createDashboardAuth(opts.dashboardToken);
+  const auth = createDashboardAuth({
+    token: opts.dashboardToken,
+    sessions: createDashboardSessions(opts.db.prisma, opts.dashboardToken),
+    loginFailures: createFailureThrottle({ burst: 5, perSecond: 0.1 }),
+    publicUrl: opts.publicUrl,
+  });
+  const hostGuard = createHostGuard(opts.allowedHosts, opts.publicUrl);
+  const feeds = createLiveFeedSlots(opts.liveFeeds);
+  const reads = createRateLimiter({ requestsPerSecond: opts.readRequestsPerSecond, pointsPerSecond: 1, burstSeconds: 5 });
+  const keyFailures = createFailureThrottle({ burst: 20, perSecond: 1 });
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
     maxBodySize: LIMITS.bodyBytes,
-    createContext: ({ req }) => ({
-      db: opts.db,
-      verdicts: opts.verdicts,
-      alerting: opts.alerting,
-      rateLimiter: opts.rateLimiter,
-      authorization: req.headers.authorization ?? null,
-    }),
+    maxBatchSize: MAX_BATCH,
+    createContext: ({ req }) => {
+      let change: Promise<boolean> | undefined;
+      return {
+        db: opts.db,
+        verdicts: opts.verdicts,
+        alerting: opts.alerting,
+        rateLimiter: opts.rateLimiter,
+        authorization: req.headers.authorization ?? null,
+        client: clientAddress(req),
+        keyFailures,
+        dashboardMayChange: () => (change ??= auth.mayChange(req)),
+      };
+    },
     responseMeta({ errors }) {
       const limited = errors.find((e) => e.cause instanceof RateLimitedError);
       if (limited) return { headers: { 'retry-after': String(Math.ceil((limited.cause as RateLimitedError).retryAfterSeconds)) } };
@@ -83,34 +115,85 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     },
   });
 
-  const server = http.createServer((req, res) => {
-    for (const [k, v] of Object.entries(BASE_HEADERS)) res.setHeader(k, v);
-    const url = req.url ?? '/';
-    if (url.startsWith('/api/trpc/')) {
-      const dashboardCall = proceduresOf(url).some((p) => !INGEST_PROCEDURES.has(p));
-      if (dashboardCall && !auth.allows(req)) {
-        return json(res, 401, { error: { message: 'this dashboard needs its token: sign in at /login, or send Authorization: Bearer <LRSCOPE_DASHBOARD_TOKEN>', data: { code: 'UNAUTHORIZED', httpStatus: 401 } } });
+  async function procedures(req: http.IncomingMessage, res: http.ServerResponse, names: string[], search: string) {
+    const refused = hostGuard.refuse(req, 'procedure');
+    if (refused) return replyError(res, 403, 'FORBIDDEN', refused);
+    if (names.length > MAX_BATCH) return replyError(res, 400, 'BAD_REQUEST', `a batch may call at most ${MAX_BATCH} procedures (got ${names.length})`);
+    const readsOnly = names.filter(isRead);
+    if (readsOnly.length > 0) {
+      if (!(await auth.mayRead(req))) {
+        return replyError(res, 401, 'UNAUTHORIZED', 'this dashboard needs its token: sign in at /login, or send Authorization: Bearer <LRSCOPE_DASHBOARD_TOKEN>');
       }
-      // Every procedure takes JSON. tRPC would also parse FormData and octet-streams (for file
-      // uploads) and then fail on the fields, which reads as if the JSON were wrong.
-      if (req.method === 'POST' && !isJson(req.headers['content-type'])) {
-        const got = req.headers['content-type'] ? `got "${req.headers['content-type']}"` : 'none was sent';
-        return json(res, 415, { error: { message: `send the body as JSON with Content-Type: application/json (${got})`, data: { code: 'UNSUPPORTED_MEDIA_TYPE', httpStatus: 415 } } });
-      }
+      const wait = reads.take(clientAddress(req), 0);
+      if (wait > 0) return replyError(res, 429, 'TOO_MANY_REQUESTS', `read rate limit for this address exceeded (LRSCOPE_READ_RATE_LIMIT_RPS); retry in ${wait.toFixed(1)} s`, { 'retry-after': String(Math.ceil(wait)) });
+    }
+    if (names.some(isLiveFeed)) {
+      const full = feeds.take(clientAddress(req), res);
+      if (full) return replyError(res, 429, 'TOO_MANY_REQUESTS', full, { 'retry-after': '5' });
+    }
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const input = new URLSearchParams(search).get('input');
+      if (input !== null && !jsonTextDepth(input, BODY_DEPTH).ok) return replyError(res, 400, 'BAD_REQUEST', `input nests deeper than ${BODY_DEPTH} levels`);
       return trpc(req, res);
     }
-    if (url === '/healthz') return json(res, 200, { ok: true, database: opts.db.provider });
-    if (url === '/login' || url.startsWith('/login?')) return auth.login(req, res);
-    if (!opts.pages) return json(res, 404, { error: { message: `no route ${url.split('?')[0]}: this server is API-only (/api/trpc/...)` } });
-    if (!url.startsWith('/_next/static/') && !auth.allows(req)) {
-      res.writeHead(302, { location: '/login' }).end();
-      return;
+    // Every procedure takes JSON. tRPC would also parse FormData and octet-streams (for file
+    // uploads) and then fail on the fields, which reads as if the JSON were wrong.
+    if (!isJson(req.headers['content-type'])) {
+      const got = req.headers['content-type'] ? `got "${req.headers['content-type'].slice(0, 100)}"` : 'none was sent';
+      req.resume();
+      return replyError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', `send the body as JSON with Content-Type: application/json (${got})`);
     }
+    const large = names.length > 0 && names.every((n) => LARGE_BODY_PROCEDURES.has(n));
+    try {
+      (req as http.IncomingMessage & { body?: string }).body = await readJsonBody(req, { maxBytes: large ? LIMITS.bodyBytes : SMALL_BODY_BYTES, maxDepth: BODY_DEPTH });
+    } catch (err) {
+      // The rest of the body is discarded as it arrives (Node drains an unread request), so the
+      // client can finish sending and read the refusal.
+      if (err instanceof BodyRefusedError) return replyError(res, err.status, err.code, err.message);
+      throw err;
+    }
+    return trpc(req, res);
+  }
+
+  async function pages(req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
+    const refused = hostGuard.refuse(req, 'page');
+    if (refused) return replyError(res, 403, 'FORBIDDEN', refused);
+    if (pathname === '/login') return auth.login(req, res);
+    if (pathname === '/logout') return auth.logout(req, res);
+    if (!opts.pages) return replyError(res, 404, 'NOT_FOUND', `no route ${pathname}: this server is API-only (/api/trpc/...)`);
+    if (!pathname.startsWith('/_next/static/') && !(await auth.admitPage(req, res))) return;
     if (opts.csp) res.setHeader('content-security-policy', opts.csp);
-    return void opts.pages(req, res);
+    return opts.pages(req, res);
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    for (const [k, v] of Object.entries(BASE_HEADERS)) res.setHeader(k, v);
+    let target;
+    try {
+      target = requestTarget(req.url ?? '/');
+    } catch (err) {
+      if (err instanceof BadTargetError) return replyError(res, 400, 'BAD_REQUEST', err.message);
+      throw err;
+    }
+    // Later handlers (Next's router above all) see the normalised path the checks saw.
+    req.url = target.pathname + target.search;
+    if (target.pathname === '/healthz') return replyJson(res, 200, { ok: true, database: opts.db.provider });
+    if (target.procedures) return procedures(req, res, target.procedures, target.search);
+    return pages(req, res, target.pathname);
+  }
+
+  // Timeouts are checked every second (Node's default: every 30 s).
+  const server = http.createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
+    handle(req, res).catch((err) => {
+      console.error(`lrscope: ${req.method} ${String(req.url).slice(0, 200)} failed:`, err);
+      replyError(res, 500, 'INTERNAL_SERVER_ERROR', 'internal error: the server\'s log has the details');
+    });
   });
   // Trainers keep connections alive between batches.
   server.keepAliveTimeout = 65_000;
+  // A client that sends its request slowly is cut off instead of holding a connection for minutes.
+  server.requestTimeout = opts.requestTimeoutMs;
+  server.headersTimeout = Math.min(HEADERS_TIMEOUT_MS, opts.requestTimeoutMs);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,4 +1,4 @@
-// Token buckets per API key, so one runaway trainer cannot starve the others. Two budgets:
+// Token buckets per API key (or, for reads, per client address), so one runaway trainer cannot starve the others. Two budgets:
 // requests (a trainer posting one point per call) and points (huge batches). In memory per
 // instance: with N instances behind a balancer a key gets up to N times the budget.
 
@@ -19,11 +19,11 @@ interface Bucket {
 
 export interface RateLimiter {
   /** Takes one request and `points` points from the key's budget; returns 0, or the seconds to wait. */
-  take(keyId: number, points: number, nowMs?: number): number;
+  take(key: number | string, points: number, nowMs?: number): number;
 }
 
 export function createRateLimiter(limits: RateLimits = DEFAULT_RATE_LIMITS, maxKeys = 10_000): RateLimiter {
-  const buckets = new Map<number, Bucket>();
+  const buckets = new Map<number | string, Bucket>();
   const capR = limits.requestsPerSecond * limits.burstSeconds;
   const capP = limits.pointsPerSecond * limits.burstSeconds;
   return {

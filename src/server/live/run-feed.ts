@@ -10,6 +10,8 @@ import { AppError } from '../errors';
 import { getRun } from '../runs/get-run';
 import type { RunSummary } from '../runs/run-summary';
 import { retryWhileUnavailable } from './retry-while-unavailable';
+import { fanOutTurn } from './fair-turns';
+import { sharedReads } from './shared-reads';
 import { createWakeup } from './wakeup';
 
 /** A point as the page plots it: the stored columns plus the configured schedule's LR there. */
@@ -54,7 +56,11 @@ export async function* runFeed(db: Db, runId: number, lastEventId: string | null
     const resumeFrom = lastEventId != null && /^\d+$/.test(lastEventId) ? Number(lastEventId) : null;
     // Reads wait out a database outage (the stream stays open); the bus's resync follows it.
     const read = <T>(fn: () => Promise<T>) => retryWhileUnavailable(fn, { signal });
-    let state = await read(() => readRun(db, runId));
+    // Every page open on this run wakes for the same batch: they share the reads it causes.
+    const shared = sharedReads(db.live);
+    const readState = () => read(() => shared.read(runId, 'run', () => readRun(db, runId)));
+    const readPoints = (after: number) => read(() => shared.read(runId, `points>${after}`, () => db.points.pointsAfterBatch(runId, after, FEED_POINT_LIMIT + 1)));
+    let state = await readState();
     let cursor: number;
     if (resumeFrom === null) {
       cursor = state.batchSeq;
@@ -65,9 +71,9 @@ export async function* runFeed(db: Db, runId: number, lastEventId: string | null
       yield { id: cursor, event: { kind: 'run', batch: cursor, run: state.summary } };
     }
     while (!signal?.aborted) {
-      const rows = await read(() => db.points.pointsAfterBatch(runId, cursor, FEED_POINT_LIMIT + 1));
+      const rows = await readPoints(cursor);
       if (rows.length > FEED_POINT_LIMIT) {
-        state = await read(() => readRun(db, runId));
+        state = await readState();
         cursor = state.batchSeq;
         runChanged = false;
         yield { id: cursor, event: { kind: 'reset', batch: cursor, run: state.summary } };
@@ -77,10 +83,11 @@ export async function* runFeed(db: Db, runId: number, lastEventId: string | null
       }
       if (runChanged) {
         runChanged = false;
-        state = await read(() => readRun(db, runId));
+        state = await readState();
         yield { id: cursor, event: { kind: 'run', batch: cursor, run: state.summary } };
       }
       await wake.wait(signal);
+      await fanOutTurn();
     }
   } finally {
     unsubscribe();
@@ -99,7 +106,15 @@ async function readRun(db: Db, runId: number): Promise<RunState> {
   return { summary, batchSeq: row.batchSeq, expectedAt: await expectedAt(db, runId, summary) };
 }
 
+// Feeds at the same place share their rows and run state (shared-reads.ts), so they share the
+// points made from them too: one array per batch, not one per open page.
+const madePoints = new WeakMap<StoredPoint[], { state: RunState; points: LivePoint[] }>();
+
 function withExpected(state: RunState, rows: StoredPoint[]): LivePoint[] {
+  const made = madePoints.get(rows);
+  if (made?.state === state) return made.points;
   const at = state.expectedAt;
-  return rows.map((p) => ({ step: p.step, epoch: p.epoch, lr: p.lr, loss: p.loss, time: p.time, expectedLr: at ? at(p.step) : null }));
+  const points = rows.map((p) => ({ step: p.step, epoch: p.epoch, lr: p.lr, loss: p.loss, time: p.time, expectedLr: at ? at(p.step) : null }));
+  madePoints.set(rows, { state, points });
+  return points;
 }

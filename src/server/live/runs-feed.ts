@@ -6,6 +6,8 @@ import { getRun } from '../runs/get-run';
 import type { RunSummary } from '../runs/run-summary';
 import { runChanges } from './run-changes';
 import { retryWhileUnavailable } from './retry-while-unavailable';
+import { fanOutTurn } from './fair-turns';
+import { sharedReads } from './shared-reads';
 import { createWakeup } from './wakeup';
 
 export type RunsFeedEvent =
@@ -17,6 +19,7 @@ export type RunsFeedEvent =
 
 export async function* runsFeed(db: Db, lastEventId: string | null | undefined, signal?: AbortSignal): AsyncGenerator<{ id: string; event: RunsFeedEvent }> {
   const journal = runChanges(db.live);
+  const shared = sharedReads(db.live);
   const wake = createWakeup();
   const unsubscribe = journal.subscribe(() => wake.notify());
   const id = (seq: number) => `${journal.id}.${seq}`;
@@ -37,13 +40,14 @@ export async function* runsFeed(db: Db, lastEventId: string | null | undefined, 
           cursor = c.seq;
           try {
             // Waits out a database outage rather than ending the page's stream.
-            yield { id: id(c.seq), event: { kind: 'run', run: await retryWhileUnavailable(() => getRun(db.prisma, c.runId), { signal }) } };
+            yield { id: id(c.seq), event: { kind: 'run', run: await retryWhileUnavailable(() => shared.read(c.runId, 'summary', () => getRun(db.prisma, c.runId)), { signal }) } };
           } catch (err) {
             if (!(err instanceof AppError)) throw err; // a run that no longer exists has nothing to show
           }
         }
       }
       if (journal.seq() === cursor) await wake.wait(signal);
+      await fanOutTurn();
     }
   } finally {
     unsubscribe();

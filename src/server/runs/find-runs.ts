@@ -25,22 +25,44 @@ function decodeCursor(cursor: string): { at: Date; id: number } {
   return { at: new Date(Number(m[1])), id: Number(m[2]) };
 }
 
+// Prisma's `contains` is SQL LIKE with the text as given: "_" and "%" in a search are wildcards
+// ("_" would match every run), and SQLite has no default escape character to send them as
+// literals. A search holding them is run as LIKE (a superset) and then kept to the runs that
+// really contain it, reading on in chunks until the page is full.
+const WILDCARD = /[%_]/;
+const WILDCARD_CHUNK = 500;
+
+function containsText(search: string) {
+  const needle = search.toLowerCase();
+  return (r: { name: string; tags: { tag: string }[] }) => r.name.toLowerCase().includes(needle) || r.tags.some((t) => t.tag.toLowerCase().includes(needle));
+}
+
 export async function findRuns(prisma: Prisma, input: FindRunsInput): Promise<RunsPage> {
   const limit = input.limit ?? 50;
-  const after = input.cursor ? decodeCursor(input.cursor) : null;
+  let after = input.cursor ? decodeCursor(input.cursor) : null;
   const search = input.search?.trim();
   const conditions: object[] = [];
   if (input.project !== undefined) conditions.push({ project: { name: input.project } });
   if (input.status !== undefined) conditions.push({ status: input.status });
   if (input.flagged !== undefined) conditions.push({ flagged: input.flagged });
   if (search) conditions.push({ OR: [{ name: { contains: search } }, { tags: { some: { tag: { contains: search } } } }] });
-  if (after) conditions.push({ OR: [{ lastSeenAt: { lt: after.at } }, { lastSeenAt: after.at, id: { lt: after.id } }] });
-  const rows = await prisma.run.findMany({
-    where: { AND: conditions },
-    orderBy: [{ lastSeenAt: 'desc' }, { id: 'desc' }],
-    take: limit + 1,
-    select: { ...RUN_SUMMARY_SELECT, lastSeenAt: true },
-  });
+  const literal = search && WILDCARD.test(search) ? containsText(search) : null;
+  const rows: Awaited<ReturnType<typeof readChunk>> = [];
+  const readChunk = (take: number) =>
+    prisma.run.findMany({
+      where: { AND: after ? [...conditions, { OR: [{ lastSeenAt: { lt: after.at } }, { lastSeenAt: after.at, id: { lt: after.id } }] }] : conditions },
+      orderBy: [{ lastSeenAt: 'desc' }, { id: 'desc' }],
+      take,
+      select: { ...RUN_SUMMARY_SELECT, lastSeenAt: true },
+    });
+  for (;;) {
+    const take = literal ? WILDCARD_CHUNK : limit + 1;
+    const chunk = await readChunk(take);
+    rows.push(...(literal ? chunk.filter(literal) : chunk));
+    if (rows.length > limit || chunk.length < take) break;
+    const end = chunk[chunk.length - 1];
+    after = { at: end.lastSeenAt, id: end.id };
+  }
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {

@@ -17,7 +17,23 @@ describe('loadConfig', () => {
       stallSweepMs: 15_000,
       dashboardToken: undefined,
       rateLimits: { requestsPerSecond: 200, pointsPerSecond: 1_000_000, burstSeconds: 2 },
+      allowedHosts: [],
+      webhookAllowedTargets: [],
+      liveFeeds: { total: 1000, perClient: 100 },
+      readRequestsPerSecond: 200,
+      requestTimeoutMs: 60_000,
     });
+  });
+
+  it('reads the hardening settings and refuses entries that are not hosts or networks, naming the variable', () => {
+    const c = loadConfig({ LRSCOPE_ALLOWED_HOSTS: 'lrscope.example.com, *.corp.example, gpu-box:3000', LRSCOPE_WEBHOOK_ALLOWED_TARGETS: '10.0.0.0/8,127.0.0.1, hooks.internal', LRSCOPE_LIVE_FEEDS_MAX: '50', LRSCOPE_LIVE_FEEDS_PER_CLIENT: '5', LRSCOPE_READ_RATE_LIMIT_RPS: '20' });
+    expect(c.allowedHosts).toEqual(['lrscope.example.com', '*.corp.example', 'gpu-box:3000']);
+    expect(c.webhookAllowedTargets).toEqual(['10.0.0.0/8', '127.0.0.1', 'hooks.internal']);
+    expect(c.liveFeeds).toEqual({ total: 50, perClient: 5 });
+    expect(c.readRequestsPerSecond).toBe(20);
+    expect(() => loadConfig({ LRSCOPE_ALLOWED_HOSTS: 'http://x.example/' })).toThrow(/LRSCOPE_ALLOWED_HOSTS: must be a comma-separated list of host names.*"http:\/\/x\.example\/"/);
+    expect(() => loadConfig({ LRSCOPE_WEBHOOK_ALLOWED_TARGETS: '10.0.0.0/33' })).toThrow(/LRSCOPE_WEBHOOK_ALLOWED_TARGETS: must be a comma-separated list of addresses/);
+    expect(() => loadConfig({ LRSCOPE_LIVE_FEEDS_MAX: '0' })).toThrow(/LRSCOPE_LIVE_FEEDS_MAX: must be a positive number/);
   });
 
   it('reads the alert settings, and wants a secret with a webhook URL', () => {

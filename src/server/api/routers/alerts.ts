@@ -14,7 +14,7 @@ import { getRules } from '../../alerts/rules';
 import { sendTestAlert } from '../../alerts/send-test-alert';
 import { updateRules } from '../../alerts/update-rules';
 import * as input from '../inputs';
-import { publicProcedure, router } from '../trpc';
+import { changeProcedure, publicProcedure, router } from '../trpc';
 
 const id = z.number({ error: 'must be an id (an integer)' }).int('must be an id (an integer)').positive('must be a positive id');
 // Receivers are reached by POST from the server; only http(s), no credentials in the URL (they
@@ -43,8 +43,8 @@ export const alertsRouter = router({
   /** Open alerts not yet acknowledged, for the nav badge. */
   count: publicProcedure.query(({ ctx }) => countOpenAlerts(ctx.db.prisma)),
 
-  acknowledge: publicProcedure.input(z.strictObject({ id })).mutation(async ({ ctx, input }) => {
-    await acknowledgeAlert(ctx.db, input.id, ctx.alerting.deps.now());
+  acknowledge: changeProcedure.input(z.strictObject({ id })).mutation(async ({ ctx, input }) => {
+    await acknowledgeAlert(ctx.db, input.id, ctx.alerting.deps.now(), ctx.scope);
     return { ok: true as const };
   }),
 
@@ -52,7 +52,7 @@ export const alertsRouter = router({
 
   rules: publicProcedure.input(z.strictObject({ project: input.projectName })).query(async ({ ctx, input }) => getRules(ctx.db.prisma, await findProjectId(ctx.db.prisma, input.project))),
 
-  setRules: publicProcedure
+  setRules: changeProcedure
     .input(
       z.strictObject({
         project: input.projectName,
@@ -63,7 +63,7 @@ export const alertsRouter = router({
       }),
     )
     .mutation(async ({ ctx, input: { project, ...patch } }) => {
-      const rules = await updateRules(ctx.alerting.deps, project, patch);
+      const rules = await updateRules(ctx.alerting.deps, project, patch, ctx.scope);
       ctx.alerting.nudge();
       return rules;
     }),
@@ -73,17 +73,17 @@ export const alertsRouter = router({
   /** LRSCOPE_WEBHOOK_URL, which every project sends to; null when unset. */
   defaultChannel: publicProcedure.query(({ ctx }) => defaultChannel(ctx.alerting.deps.settings)),
 
-  addWebhook: publicProcedure
+  addWebhook: changeProcedure
     .input(z.strictObject({ project: input.projectName, url: webhookUrl, secret: z.string().min(8, 'must be at least 8 characters').max(200, 'must be at most 200 characters').optional() }))
-    .mutation(({ ctx, input }) => addWebhook(ctx.db.prisma, input.project, input.url, input.secret)),
+    .mutation(({ ctx, input }) => addWebhook(ctx.db.prisma, input.project, input.url, input.secret, ctx.scope)),
 
-  removeWebhook: publicProcedure.input(z.strictObject({ id })).mutation(async ({ ctx, input }) => {
-    await removeWebhook(ctx.db.prisma, input.id);
+  removeWebhook: changeProcedure.input(z.strictObject({ id })).mutation(async ({ ctx, input }) => {
+    await removeWebhook(ctx.db.prisma, input.id, ctx.scope);
     return { ok: true as const };
   }),
 
-  sendTest: publicProcedure.input(z.strictObject({ project: input.projectName })).mutation(async ({ ctx, input }) => {
-    const result = await sendTestAlert(ctx.alerting.deps, input.project);
+  sendTest: changeProcedure.input(z.strictObject({ project: input.projectName })).mutation(async ({ ctx, input }) => {
+    const result = await sendTestAlert(ctx.alerting.deps, input.project, ctx.scope);
     ctx.alerting.nudge();
     return result;
   }),

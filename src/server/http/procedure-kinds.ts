@@ -1,0 +1,20 @@
+// Which procedures need which credential, for the checks made before tRPC runs (the procedures
+// themselves check again: see trpc.ts).
+
+/** Run writes: a project API key. Their bodies may be large (runs.log batches). */
+export const INGEST_PROCEDURES = new Set(['runs.create', 'runs.log', 'runs.update', 'runs.finish']);
+
+/** Procedures whose request body may use the ingest size limit; everything else gets the small one. */
+export const LARGE_BODY_PROCEDURES = new Set(['runs.log']);
+
+/** Alert settings changes: a project API key for that project, or the signed-in dashboard. */
+export const CHANGE_PROCEDURES = new Set(['alerts.acknowledge', 'alerts.setRules', 'alerts.addWebhook', 'alerts.removeWebhook', 'alerts.sendTest']);
+
+/** Reads: open unless LRSCOPE_DASHBOARD_TOKEN is set. */
+export function isRead(procedure: string): boolean {
+  return !INGEST_PROCEDURES.has(procedure) && !CHANGE_PROCEDURES.has(procedure);
+}
+
+export function isLiveFeed(procedure: string): boolean {
+  return procedure.startsWith('live.');
+}
