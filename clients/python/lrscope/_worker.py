@@ -29,6 +29,7 @@ from typing import Any, Deque, Dict, List, Optional, Tuple
 from . import _points
 from ._log import forget, logger, once
 from ._spool import SpoolFile
+from ._tensors import resolve
 from ._transport import AUTH, OK, REJECTED, THROTTLED, Reply, Transport, dumps
 
 Op = Tuple[str, Any]  # ("log", points JSON) | ("update", body) | ("finish", status)
@@ -322,40 +323,40 @@ class Worker:
         q = self.q
         pending = self._pending
         now = time.monotonic()
-        n = 0
         while q:
-            try:
-                rec = q.popleft()
-            except IndexError:
-                break
-            n += 1
-            if len(rec) == 7:
-                p = _points.make_point(*rec)
-                if p is not None:
-                    s = p["step"]
-                    old = pending.get(s)
-                    if old is None:
-                        if not pending:
-                            self._pending_since = now
-                        pending[s] = p
-                    else:
-                        _points.merge(old, p)
-                    if s >= self._newest:
-                        self._newest = s
-                        self._newest_touch = now
-            else:
-                kind, data = rec
-                # Points logged before an update or finish are sent before it; an update leaves
-                # the step being trained open, so what is logged for it next still joins it.
-                self._emit_points(force=True, now=now, keep_newest=kind == "u")
-                if kind == "f":
-                    self._finish_seen = True
-                self._emit(("update", data) if kind == "u" else ("finish", data))
-            if n >= 5000:
-                self.consumed += n
-                n = 0
+            chunk = []
+            while len(chunk) < 5000:
+                try:
+                    chunk.append(q.popleft())
+                except IndexError:
+                    break
+            resolve(chunk)  # tensors become floats here, off the training thread
+            for rec in chunk:
+                if len(rec) == 8:
+                    p = _points.make_point(*rec)
+                    if p is not None:
+                        s = p["step"]
+                        old = pending.get(s)
+                        if old is None:
+                            if not pending:
+                                self._pending_since = now
+                            pending[s] = p
+                        else:
+                            _points.merge(old, p)
+                        if s >= self._newest:
+                            self._newest = s
+                            self._newest_touch = now
+                else:
+                    kind, data = rec
+                    # Points logged before an update or finish are sent before it; an update leaves
+                    # the step being trained open, so what is logged for it next still joins it.
+                    self._emit_points(force=True, now=now, keep_newest=kind == "u")
+                    if kind == "f":
+                        self._finish_seen = True
+                    self._emit(("update", data) if kind == "u" else ("finish", data))
+            self.consumed += len(chunk)
+            if len(chunk) >= 5000:
                 self._emit_points(force=False, now=now)
-        self.consumed += n
         self._emit_points(force=self._force, now=time.monotonic())
 
     def _emit_points(self, force: bool, now: float, keep_newest: bool = False) -> None:
