@@ -36,6 +36,15 @@ Op = Tuple[str, Any]  # ("log", points JSON) | ("update", body) | ("finish", sta
 
 _OPTIONAL_CREATE_FIELDS = ("schedule", "stepsPerEpoch", "config", "tags")
 _POINT_INDEX = re.compile(r"^points\[(\d+)\]")
+_UNKNOWN_FIELDS = re.compile(r"^points\[\d+\]: unknown field\(s\) ([A-Za-z, ]+)")
+_NEWER_POINT_FIELDS = {"schedulerStep", "optimizers"}
+
+
+def _without(points_json: str, fields: set) -> str:
+    pts = _json_loads(points_json)
+    if not isinstance(pts, list):
+        return points_json
+    return _points.encode([{k: v for k, v in p.items() if k not in fields} for p in pts])
 
 
 class Options:
@@ -102,7 +111,7 @@ def _message_key(message: str) -> str:
     return re.sub(r"\d+", "#", message)[:160]
 
 
-def deliver(transport: Transport, run_id: int, op: Op, replay: bool = False) -> Tuple[str, Optional[Reply]]:
+def deliver(transport: Transport, run_id: int, op: Op, replay: bool = False, unknown: Optional[set] = None) -> Tuple[str, Optional[Reply]]:
     """Sends one request. Returns ("done" | "dropped" | RETRY | THROTTLED | AUTH, reply).
 
     A request the server rejects (4xx) is never retried as it is: a bad point is removed and the
@@ -112,6 +121,9 @@ def deliver(transport: Transport, run_id: int, op: Op, replay: bool = False) -> 
     kind, data = op
     if kind == "log":
         points_json = data
+        unknown = set() if unknown is None else unknown  # point fields this server does not take
+        if unknown:
+            points_json = _without(points_json, unknown)
         for _ in range(101):
             reply = transport.call("runs.log", ('{"runId":%d,"points":%s}' % (run_id, points_json)).encode("utf-8"))
             if reply.outcome == OK:
@@ -122,6 +134,15 @@ def deliver(transport: Transport, run_id: int, op: Op, replay: bool = False) -> 
                 return "done", reply
             if reply.outcome != REJECTED:
                 return reply.outcome, reply
+            fields = _UNKNOWN_FIELDS.match(reply.message)
+            if reply.status == 400 and fields:
+                names = {f.strip() for f in fields.group(1).split(",")}
+                if names <= _NEWER_POINT_FIELDS and not names <= unknown:
+                    once("older-server", logging.WARNING,
+                         "lrscope: the server does not take %s on points (an older lrscope); they are left out, so it cannot tell a skipped optimizer step or check each optimizer", ", ".join(sorted(names)))
+                    unknown |= names
+                    points_json = _without(points_json, unknown)
+                    continue
             m = _POINT_INDEX.match(reply.message)
             if reply.status == 400 and m:
                 pts = _json_loads(points_json)
@@ -212,6 +233,7 @@ class Worker:
         self._spooling = False
         self._spool = SpoolFile(opts.spool_dir, spool_stem, {"clientId": create_body["clientId"], "url": opts.url, "create": create_body})
         self._spool_broken = False
+        self._unknown_fields: set = set()  # point fields the server turned down (an older server)
 
         self._pending: Dict[int, Dict[str, Any]] = {}
         self._pending_since = 0.0
@@ -468,7 +490,7 @@ class Worker:
                     outcome, reply = create(transport, self.create_body)
                 else:
                     assert self.run_id is not None and op is not None
-                    outcome, reply = deliver(transport, self.run_id, op, replay=source == "spool")
+                    outcome, reply = deliver(transport, self.run_id, op, replay=source == "spool", unknown=self._unknown_fields)
             except Exception:
                 once("sender.crash", logging.ERROR, "lrscope: internal error while sending: %s", _exc())
                 outcome, reply = "dropped", None

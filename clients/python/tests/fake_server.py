@@ -196,7 +196,7 @@ class FakeServer:
             raise BadRequest("points: at most 10000 points per batch; split it")
         seen = set()
         for i, p in enumerate(pts):
-            extra = set(p) - {"step", "epoch", "lr", "lrs", "loss", "metrics", "time", "schedulerStep", "optimizers"} - set(self.point_fields_off)
+            extra = set(p) - ({"step", "epoch", "lr", "lrs", "loss", "metrics", "time", "schedulerStep", "optimizers"} - set(self.point_fields_off))
             if extra:
                 raise BadRequest("points[%d]: unknown field(s) %s; a point has step, epoch, lr, lrs, loss, metrics, time" % (i, ", ".join(sorted(extra))))
             if "schedulerStep" in p and not _count(p["schedulerStep"]):
