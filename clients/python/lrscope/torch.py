@@ -413,6 +413,13 @@ class Watcher:
         except Exception as e:
             once("watch.final", logging.WARNING, "lrscope: watch could not read the scheduler at finish: %r", e)
 
+    def renumber(self, start_step: int) -> None:
+        """Numbers steps from `start_step` when no optimizer step has been seen yet (a trainer that
+        restores its step counter after the watch began)."""
+        if self.cadence.optimizer_steps == 0:
+            self._next = int(start_step)
+            self.last_step = self._next - 1
+
     def close(self) -> None:
         """Stops logging. (A wrapped `step` stays in place, passing calls straight through: a scheduler
         created later may have wrapped it again, and unwrapping would drop that.)"""
