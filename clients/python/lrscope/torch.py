@@ -120,6 +120,7 @@ class Cadence:
         self.scheduler_steps = 0
         self.before_optimizer_step: Optional[bool] = None
         self._last_position = 0
+        self.last_gap: Optional[int] = None
         self._gaps: Counter = Counter()
         self._calls_per_position: Counter = Counter()  # closed runs of calls at one position
         self._run_position: Optional[int] = None
@@ -131,7 +132,8 @@ class Cadence:
         if self.before_optimizer_step is None:
             self.before_optimizer_step = position == 0  # PyTorch's "lr_scheduler.step() before optimizer.step()"
         for _ in range(n):
-            self._gaps[position - self._last_position] += 1
+            self.last_gap = position - self._last_position
+            self._gaps[self.last_gap] += 1
             self._last_position = position
         if self._run_position == position:
             self._run_calls += n
@@ -218,6 +220,7 @@ class Watcher:
         self._lr: Any = None
         self._lrs: Any = None
         self._sched_step: Optional[int] = None  # scheduler.last_epoch when the LR was read
+        self.after_step: Optional[Callable[[int], None]] = None  # an integration's per-step hook (the step just taken)
         self._handles: list = []
 
         self._sched_get: Optional[Callable[[], int]] = None  # the polling fallback
@@ -311,6 +314,8 @@ class Watcher:
                     self.run._log_lr(step, self._lr, self._lrs, epoch, None if ss is None else {"schedulerStep": ss})
                 else:
                     self._log_named(step, epoch, ss)
+            if self.after_step is not None:
+                self.after_step(step)
             if n >= 64 and n & (n - 1) == 0 and self._observes_scheduler and self.cadence.scheduler_steps == 0:
                 self._send_cadence(force=True)  # a scheduler never stepped: say so at 64, 128, 256, ... optimizer steps
         except Exception as e:
@@ -344,9 +349,13 @@ class Watcher:
         try:
             if self._plateau:
                 self._record_metric(args, kwargs or {})
-            self.cadence.calls(1, self.cadence.optimizer_steps)
-            n = self.cadence.scheduler_steps
-            self._send_cadence(force=n & (n - 1) == 0)  # counts refreshed at 1, 2, 4, 8, ... calls; gap changes at once
+            c = self.cadence
+            c.calls(1, c.optimizer_steps)
+            n = c.scheduler_steps
+            if n & (n - 1) == 0:
+                self._send_cadence(force=True)  # counts refreshed at 1, 2, 4, 8, ... calls
+            elif self._sent_cadence is None or c.last_gap != self._sent_cadence[0]:
+                self._send_cadence()  # the median can move only when a call's gap is not the median
         except Exception as e:
             once("watch.sched", logging.WARNING, "lrscope: watch could not record scheduler.step(): %r", e)
 

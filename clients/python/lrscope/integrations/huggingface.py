@@ -28,7 +28,15 @@ from . import numeric, start_run
 try:  # pragma: no cover - not installed in the test environment
     from transformers import TrainerCallback as _Base
 except Exception:  # noqa: BLE001 - any import problem means "not available"
-    _Base = object  # type: ignore[assignment,misc]
+
+    class _Base:  # type: ignore[no-redef]
+        """TrainerCallback's events (transformers 4.28), as no-ops: the Trainer calls every one on every callback."""
+
+        def _noop(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            return None
+
+        on_init_end = on_train_begin = on_train_end = on_epoch_begin = on_epoch_end = on_step_begin = _noop
+        on_substep_end = on_step_end = on_evaluate = on_predict = on_save = on_log = on_prediction_step = _noop
 
 _CONFIG_KEYS = (
     "learning_rate", "lr_scheduler_type", "lr_scheduler_kwargs", "warmup_steps", "warmup_ratio", "max_steps", "num_train_epochs",

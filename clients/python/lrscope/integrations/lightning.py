@@ -31,7 +31,29 @@ except Exception:  # noqa: BLE001
     try:
         from pytorch_lightning import Callback as _Base  # type: ignore[no-redef]
     except Exception:  # noqa: BLE001
-        _Base = object  # type: ignore[assignment,misc]
+
+        class _Base:  # type: ignore[no-redef]
+            """lightning.pytorch.Callback's hooks (2.2.5) as no-ops, so this class has one interface with or without Lightning."""
+
+            def _noop(self, *args: Any, **kwargs: Any) -> None:
+                return None
+
+            setup = teardown = on_fit_start = on_fit_end = on_sanity_check_start = on_sanity_check_end = _noop
+            on_train_batch_start = on_train_batch_end = on_train_epoch_start = on_train_epoch_end = _noop
+            on_validation_epoch_start = on_validation_epoch_end = on_test_epoch_start = on_test_epoch_end = _noop
+            on_predict_epoch_start = on_predict_epoch_end = on_validation_batch_start = on_validation_batch_end = _noop
+            on_test_batch_start = on_test_batch_end = on_predict_batch_start = on_predict_batch_end = _noop
+            on_train_start = on_train_end = on_validation_start = on_validation_end = on_test_start = on_test_end = _noop
+            on_predict_start = on_predict_end = on_exception = on_save_checkpoint = on_load_checkpoint = _noop
+            on_before_backward = on_after_backward = on_before_optimizer_step = on_before_zero_grad = _noop
+
+
+# Lightning calls every callable `on_*` hook of every callback on every batch, each inside a
+# profiler context (`_call_callback_hooks`): microseconds per hook and step even for the base
+# class's no-ops. The hooks this callback does not use are set to None on the instance, which
+# Lightning skips (it checks `callable`). on_save/load_checkpoint are called directly: kept.
+_USED = {"on_train_start", "on_train_end", "on_exception", "on_save_checkpoint", "on_load_checkpoint"}
+_UNUSED_HOOKS = tuple(n for n in dir(_Base) if n.startswith("on_") and n not in _USED)
 
 
 def _get(cfg: Any, key: str, default: Any = None) -> Any:
@@ -46,7 +68,9 @@ class LrscopeLightningCallback(_Base):  # type: ignore[valid-type,misc]
         self.watcher = None
         self.watchers: list = []
         self._every = 50
-        self._seen_step = -1
+        for hook in _UNUSED_HOOKS:
+            setattr(self, hook, None)
+        self.on_train_batch_end = None  # armed by _after_step on the steps Lightning logs
 
     def on_train_start(self, trainer: Any, pl_module: Any) -> None:
         if not getattr(trainer, "is_global_zero", True):
@@ -70,7 +94,6 @@ class LrscopeLightningCallback(_Base):  # type: ignore[valid-type,misc]
         self._every = int(getattr(trainer, "log_every_n_steps", 50) or 0)
         self.run, self._owns = start_run(self.run, self._init, config=config)
         step = int(getattr(trainer, "global_step", 0) or 0)
-        self._seen_step = step
         for i, opt in enumerate(optimizers):
             cfg = _config_of(configs, opt, i)
             scheduler = _get(cfg, "scheduler") if cfg is not None else None
@@ -80,18 +103,19 @@ class LrscopeLightningCallback(_Base):  # type: ignore[valid-type,misc]
             if w is not None:
                 self.watchers.append(w)
         self.watcher = self.watchers[0] if self.watchers else None
+        if self.watcher is not None:
+            self.watcher.after_step = self._after_step
 
-    def on_train_batch_end(self, trainer: Any, pl_module: Any, outputs: Any, batch: Any, batch_idx: int) -> None:
-        # Lightning logs when (batches that stepped + 1) % log_every_n_steps == 0; here, after the
-        # optimizer step and before its counter moves, that is global_step % log_every_n_steps.
-        step = trainer.global_step
-        if step == self._seen_step or self.watcher is None:
-            return  # accumulating gradients: no optimizer step in this batch
-        self._seen_step = step
-        if not (self._every and step % self._every == 0) and not getattr(trainer, "should_stop", False):
-            return
+    def _after_step(self, step: int) -> None:
+        """After each optimizer step (watch): arm on_train_batch_end only on the steps Lightning logs,
+        (batches that stepped + 1) % log_every_n_steps == 0, that is when this step is the Nth; on other
+        batches Lightning skips the hook altogether (it is None)."""
+        self.on_train_batch_end = self._batch_end if self._every and (step + 1) % self._every == 0 else None  # type: ignore[assignment]
+
+    def _batch_end(self, trainer: Any, pl_module: Any, outputs: Any, batch: Any, batch_idx: int) -> None:
+        self.on_train_batch_end = None  # type: ignore[assignment]
         loss = outputs.get("loss") if isinstance(outputs, dict) else outputs
-        if loss is not None:
+        if loss is not None and self.run is not None and self.watcher is not None:
             self.run.log(self.watcher.last_step, loss=loss)
 
     def on_train_end(self, trainer: Any, pl_module: Any) -> None:
