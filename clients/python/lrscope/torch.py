@@ -131,10 +131,12 @@ class Cadence:
             return
         if self.before_optimizer_step is None:
             self.before_optimizer_step = position == 0  # PyTorch's "lr_scheduler.step() before optimizer.step()"
-        for _ in range(n):
-            self.last_gap = position - self._last_position
-            self._gaps[self.last_gap] += 1
-            self._last_position = position
+        gap = self.last_gap = position - self._last_position
+        self._gaps[gap] += 1
+        if n > 1:
+            self._gaps[0] += n - 1  # the further calls at this position
+            self.last_gap = 0
+        self._last_position = position
         if self._run_position == position:
             self._run_calls += n
         else:
