@@ -1,13 +1,16 @@
 """Python client overhead and throughput: what `run.log` costs the training thread (µs per call,
 mean and p99; budget in DESIGN.md/issue 5: ≤ 20 µs mean), what `lrscope.torch.watch` adds to an
-optimizer step, what each integration adds to a step of its trainer (≤ 20 µs, no tensor read on the
-training thread), and end-to-end points/s from one Python process to a server.
+optimizer step, and end-to-end points/s from one Python process to a server.
 
     PYTHONPATH=clients/python /usr/bin/python3 bench/python-client.py [--url URL --key KEY] [--calls 200000] [--points 300000]
 
 Without --url/--key (or LRSCOPE_URL/LRSCOPE_API_KEY) it starts the stdlib fake server
 (clients/python/tests/fake_server.py) in a separate process and says so; `npx tsx
 bench/python-client.ts` runs this against the real server.
+
+It also measures what each trainer integration adds to a step of its trainer, inside the fakes of
+Lightning, transformers and Coqui (clients/python/tests/fake_trainers.py, their real call order):
+budget ≤ 20 µs per step and no tensor value read on the training thread (`--integrations-only`).
 """
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Fakes of the three trainers lrscope integrates with: their training loops reduced to the calls an
 integration sees, in the order the real trainers make them, driving real torch optimizers and
 schedulers. The real trainers cannot be installed where lrscope is tested; these were written from
-their source and checked against runs inside them (see each class for the version it mirrors).
+their source; the Lightning and Coqui ones checked against runs inside the real trainers (each class
+says the version it mirrors).
 Used by tests/test_integrations.py and by bench/python-client.py (the per-step cost of each integration).
 """
 from __future__ import annotations
@@ -115,6 +116,7 @@ class FakeLightningTrainer:
 
 # ---------------------------------------------------------------------------------------------
 # Hugging Face transformers 4.28.1 (src/transformers/trainer.py, _inner_training_loop; trainer_callback.py).
+# Written from the 4.2x source; not run against the library itself (it could not be installed here).
 # ---------------------------------------------------------------------------------------------
 
 def get_linear_schedule_with_warmup(optimizer: Any, num_warmup_steps: int, num_training_steps: int, last_epoch: int = -1) -> Any:
