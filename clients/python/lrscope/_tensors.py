@@ -25,6 +25,9 @@ def snapshot(v: Any) -> Any:
         return v  # a NumPy scalar, a Decimal: read on the collector thread
     try:
         t = detach()
+        numel = getattr(t, "numel", None)
+        if numel is not None and numel() != 1:
+            return t  # not a number: dropped on the collector thread, not worth a copy
         clone = getattr(t, "clone", None)
         return clone() if clone is not None else t
     except Exception:

@@ -77,6 +77,24 @@ class Lightning(IntegrationCase):
         self.assertEqual(t.hook_calls, ["on_train_start"] + ["on_train_batch_end"] * 6 + ["on_train_end"])
         self.assertEqual(r.status, "finished")
 
+    def test_the_callback_reads_no_tensor_on_the_training_thread(self):
+        import threading
+
+        from torch.overrides import TorchFunctionMode
+
+        reads = []
+
+        class Reads(TorchFunctionMode):
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                if getattr(func, "__name__", "") in ("item", "tolist", "cpu", "numpy", "__float__", "_local_scalar_dense"):
+                    reads.append(threading.current_thread() is threading.main_thread())
+                return func(*args, **(kwargs or {}))
+
+        with Reads():
+            _, r = self.fit([{"scheduler": lambda o: sched.StepLR(o, step_size=1, gamma=0.5)}], log_every_n_steps=2)
+        self.assertNotIn(True, reads)
+        self.assertEqual(len([p for p in r.points.values() if "loss" in p]), 15)
+
     def test_frequency_goes_into_the_spec(self):
         _, r = self.fit([{"scheduler": lambda o: sched.StepLR(o, step_size=1, gamma=0.5), "interval": "epoch", "frequency": 2}], epochs=4)
         self.assertEqual(last(r.updates, "schedule"), {"name": "StepLR", "params": {"step_size": 1, "gamma": 0.5}, "interval": "epoch", "baseLr": 0.1, "frequency": 2})
