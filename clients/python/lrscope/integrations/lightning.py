@@ -8,8 +8,8 @@ gets `lightning.max_epochs` and `lightning.max_steps` (the planned length). Seve
 against their own scheduler config.
 
 What it sends how often: the LR at every optimizer step (`watch`, a float read from the param
-groups); the batch's loss only on the steps Lightning itself logs (`log_every_n_steps`, and when
-training stops), as a tensor snapshot read off the training thread. Only global rank 0 reports.
+groups); the batch's loss only on the steps Lightning itself logs (`log_every_n_steps`), as a
+tensor snapshot read off the training thread. Only global rank 0 reports.
 
 Checked inside Lightning 2.2.5; tests/test_integrations.py holds a fake of that version's call order.
 It subclasses `lightning.pytorch.Callback` (or `pytorch_lightning.Callback`) when one is importable.
