@@ -113,6 +113,45 @@ def plateau_run(name, warmup, epochs=12, steps_per_epoch=10):
     emit(case=name, runId=run.id, steps=epochs * steps_per_epoch, delivered=delivered, lr=opt.param_groups[0]["lr"])
 
 
+def integrations():
+    """Each trainer integration inside the fake of its trainer (clients/python/tests/fake_trainers.py:
+    Lightning 2.2.5, transformers 4.28.1, Coqui v0.0.36 call order), the set-ups checked in the real ones."""
+    import os
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "clients", "python", "tests"))
+    from fake_trainers import FakeCoquiTrainer, FakeHFTrainer, FakeLightningTrainer, GanModel, small_model
+
+    from lrscope.integrations.coqui import LrscopeCoquiCallback
+    from lrscope.integrations.huggingface import LrscopeCallback
+    from lrscope.integrations.lightning import LrscopeLightningCallback
+
+    def lightning(name, make, epochs=6, **config):
+        model = small_model()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        cb = LrscopeLightningCallback(name=name, project="python-e2e")
+        FakeLightningTrainer([cb], model, opt, [dict(config, scheduler=make(opt))], max_epochs=epochs, batches_per_epoch=20, log_every_n_steps=10).fit()
+        emit(case=name, runId=cb.run.id)
+
+    # Lightning: frequency 2 (correct), milestones written in steps on the default epoch interval (the LR never changes).
+    lightning("pl-frequency", lambda o: sched.StepLR(o, step_size=1, gamma=0.5), interval="epoch", frequency=2)
+    lightning("pl-milestones-in-steps", lambda o: sched.MultiStepLR(o, milestones=[100, 150], gamma=0.1))
+
+    # Hugging Face: your own StepLR passed in (correct: described as StepLR, not as TrainingArguments' linear).
+    model = small_model()
+    opt = torch.optim.SGD(model.parameters(), lr=0.05)
+    cb = LrscopeCallback(name="hf-own-steplr", project="python-e2e")
+    FakeHFTrainer(cb, optimizers=(opt, sched.StepLR(opt, step_size=10, gamma=0.5)), model=model).train()
+    emit(case="hf-own-steplr", runId=cb.run.id)
+
+    # Coqui GAN: the discriminator's StepwiseGradualLR stepped per epoch (Coqui's default), the generator's ExponentialLR fine.
+    cb = LrscopeCoquiCallback(name="coqui-gan", project="python-e2e")
+    FakeCoquiTrainer({"lr_gen": 2e-4, "lr_disc": 1e-4, "epochs": 4, "plot_step": 10, "run_name": "coqui-gan"}, GanModel(), cb.callbacks(),
+                     lambda m: m.optimizers(1e-4, 2e-4), lambda opts: [StepwiseGradualLR(opts[0], [[0, 1e-4], [30, 5e-5]]), sched.ExponentialLR(opts[1], 0.5)],
+                     batches_per_epoch=20).fit()
+    cb.run.finish()
+    emit(case="coqui-gan", runId=cb.run.id)
+
+
 def main(case):
     if case == "multistep":
         # An epoch schedule stepped once per epoch, as meant.
@@ -131,6 +170,8 @@ def main(case):
         skipped = {0, 1, 2, 3, 57, 120, 121, 180}
         train("gradscaler-steplr", 0.1, lambda o: sched.StepLR(o, step_size=25, gamma=0.5), 10, 20, "step", skip=skipped)
         train("gradscaler-cosine", 0.1, lambda o: sched.CosineAnnealingLR(o, T_max=200, eta_min=1e-3), 10, 20, "step", skip=skipped)
+    elif case == "integrations":
+        integrations()
     elif case == "offline":
         # The server is down for the whole run: everything goes to the spool, for `python -m lrscope sync`.
         opts = dict(retries=1, backoff_base=0.05, flush_timeout=1.0)

@@ -165,7 +165,7 @@ def deliver(transport: Transport, run_id: int, op: Op, replay: bool = False, unk
                 return "done", reply
             if reply.outcome != REJECTED:
                 return reply.outcome, reply
-            field = reply.message.split(".", 1)[0].split(":", 1)[0].split("[", 1)[0]
+            field = _rejected_field(reply.message)
             once("rejected.update." + _message_key(reply.message), logging.WARNING,
                  "lrscope: the server rejected a run update (HTTP %d: %s); %s", reply.status, reply.message,
                  "that field is left out" if field in body and field != "runId" and len(body) > 2 else "it is dropped")
@@ -181,6 +181,17 @@ def deliver(transport: Transport, run_id: int, op: Op, replay: bool = False, unk
     return ("done" if reply.outcome == OK else reply.outcome), reply
 
 
+_UNRECOGNIZED = re.compile(r'Unrecognized keys?: "([^"]+)"')
+
+
+def _rejected_field(message: str) -> str:
+    """The body field a 4xx names: "schedule.name: ..." or, from a server that predates a field, 'Unrecognized key: "optimizers"'."""
+    m = _UNRECOGNIZED.search(message)
+    if m:
+        return m.group(1)
+    return message.split(".", 1)[0].split(":", 1)[0].split("[", 1)[0]
+
+
 def create(transport: Transport, body: Dict[str, Any]) -> Tuple[str, Optional[Reply]]:
     """Creates (or finds, by clientId) the run; leaves out an optional field the server rejects."""
     body = dict(body)
@@ -190,7 +201,7 @@ def create(transport: Transport, body: Dict[str, Any]) -> Tuple[str, Optional[Re
             return "done", reply
         if reply.outcome != REJECTED:
             return reply.outcome, reply
-        field = reply.message.split(".", 1)[0].split(":", 1)[0].split("[", 1)[0]
+        field = _rejected_field(reply.message)
         if field in _OPTIONAL_CREATE_FIELDS and field in body:
             once("rejected.create." + field, logging.WARNING,
                  "lrscope: the server rejected the run's %s (%s); the run is created without it", field, reply.message)

@@ -231,6 +231,8 @@ class FakeServer:
 
     def _update(self, b: Dict[str, Any]) -> Dict[str, Any]:
         run = self._run(b)
+        if "optimizers" in b and "optimizers" in self.point_fields_off:
+            raise BadRequest('Unrecognized key: "optimizers"')  # as a server from before them words it
         _check_optimizers(b.get("optimizers"), "optimizers", _optimizer_run)
         if "schedule" in b and isinstance(b["schedule"], dict) and b["schedule"].get("name") == "Bogus":
             raise BadRequest("schedule.name: unknown scheduler")

@@ -93,6 +93,15 @@ class SeveralOptimizers(ServerTestCase):
         self.assertEqual(last["optimizers"]["disc"]["cadence"]["medianGap"], 1.0)
         self.assertEqual(last["cadence"], last["optimizers"]["gen"]["cadence"])
 
+    def test_a_server_without_optimizers_still_gets_the_runs_schedule_and_lr(self):
+        self.server.point_fields_off = ("optimizers",)
+        run = self.make_run(name="older-gan")
+        used = self.gan(run)
+        r = self.server.only_run()
+        self.assertEqual([r.points[s]["lr"] for s in range(12)], [g for g, _ in used])
+        self.assertFalse(any("optimizers" in p for p in r.points.values()))
+        self.assertEqual([u["schedule"] for u in r.updates if "schedule" in u][-1]["name"], "ExponentialLR")  # the update kept its other fields
+
     def test_a_name_the_server_would_refuse_is_not_used(self):
         run = self.make_run(name="badname")
         _, opt = model_and_optimizer()
