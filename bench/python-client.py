@@ -7,6 +7,10 @@ optimizer step, and end-to-end points/s from one Python process to a server.
 Without --url/--key (or LRSCOPE_URL/LRSCOPE_API_KEY) it starts the stdlib fake server
 (clients/python/tests/fake_server.py) in a separate process and says so; `npx tsx
 bench/python-client.ts` runs this against the real server.
+
+It also measures what each trainer integration adds to a step of its trainer, inside the fakes of
+Lightning, transformers and Coqui (clients/python/tests/fake_trainers.py, their real call order):
+budget ≤ 20 µs per step and no tensor value read on the training thread (`--integrations-only`).
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -119,6 +124,113 @@ def watch_overhead(opts, steps=2000, trials=5):
     return {k: statistics.median(v) for k, v in results.items()}
 
 
+_READS = ("item", "tolist", "cpu", "numpy", "__float__", "__int__", "_local_scalar_dense")
+
+
+def _background_cpu():
+    """CPU seconds the run's background threads have used (they start with the run)."""
+    total = 0.0
+    for t in threading.enumerate():
+        if t.name.startswith("lrscope-") and t.ident:
+            try:
+                total += time.clock_gettime(time.pthread_getcpuclockid(t.ident))
+            except (OSError, AttributeError):
+                pass
+    return total
+
+
+def integration_overhead(opts, steps=500, trials=15):
+    """Per-step cost of each integration inside a fake of its trainer (clients/python/tests/fake_trainers.py,
+    the real trainers' call order): the training thread's CPU time per step without the integration,
+    with it and a disabled run (its own work), with it and a live run; the background threads' CPU per
+    step; and how many tensor values the integration read on the training thread (each one a device
+    wait on a GPU). Interleaved trials; the minimum, as the figure least disturbed by other processes."""
+    try:
+        import torch
+        from torch.overrides import TorchFunctionMode
+    except ImportError:
+        return None
+    sys.path.insert(0, os.path.join(ROOT, "clients", "python", "tests"))
+    from fake_trainers import FakeCoquiTrainer, FakeHFTrainer, FakeLightningTrainer, small_model
+
+    from lrscope.integrations import huggingface as hf
+    from lrscope.integrations.coqui import LrscopeCoquiCallback
+    from lrscope.integrations.lightning import LrscopeLightningCallback
+
+    per_epoch, epochs = 100, steps // 100
+
+    def lightning(cb):
+        model = small_model()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        FakeLightningTrainer([cb] if cb else [], model, opt, [{"scheduler": torch.optim.lr_scheduler.StepLR(opt, 1, 0.9)}], max_epochs=epochs,
+                             batches_per_epoch=per_epoch, log_every_n_steps=50).fit()
+
+    def huggingface(cb):
+        FakeHFTrainer(cb or hf._Base(), epochs=epochs, per_epoch=per_epoch, logging_steps=50).train()
+
+    def coqui(cb):
+        config = {"lr": 0.01, "lr_scheduler": "ExponentialLR", "lr_scheduler_params": {"gamma": 0.9}, "epochs": epochs, "print_step": 25, "plot_step": 100}
+        FakeCoquiTrainer(config, small_model(), cb.callbacks() if cb else {}, lambda m: torch.optim.SGD(m.parameters(), lr=0.01),
+                         lambda o: torch.optim.lr_scheduler.ExponentialLR(o, 0.9), batches_per_epoch=per_epoch).fit()
+
+    frameworks = (("Lightning 2.2.5", lightning, LrscopeLightningCallback), ("transformers 4.28.1", huggingface, hf.LrscopeCallback),
+                  ("Coqui Trainer 0.0.36", coqui, LrscopeCoquiCallback))
+
+    class Reads(TorchFunctionMode):
+        def __init__(self):
+            super().__init__()
+            self.n = 0
+
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            if getattr(func, "__name__", "") in _READS and threading.current_thread() is threading.main_thread():
+                self.n += 1
+            return func(*args, **(kwargs or {}))
+
+    out = {}
+    for label, train, callback in frameworks:
+        times = {"plain": [], "disabled": [], "live": []}
+        background = []
+        for _ in range(trials):
+            for mode in times:
+                cb = None
+                if mode == "disabled":
+                    cb = callback(run=lrscope.init(name="bench-off", disabled=True))
+                elif mode == "live":  # a run it does not own, created before: it stays open for its threads to be measured
+                    run = lrscope.init(name="bench-" + label.split()[0].lower(), **opts)
+                    run.wait_id(30)
+                    cb = callback(run=run)
+                    bg0 = _background_cpu()
+                t0 = time.thread_time()
+                train(cb)
+                times[mode].append((time.thread_time() - t0) / steps * 1e6)
+                if mode == "live":
+                    cb.run.flush(60)
+                    background.append((_background_cpu() - bg0) / steps * 1e6)
+                    cb.run.finish()
+        reads = {}
+        for mode in ("plain", "live"):
+            with Reads() as r:
+                cb = callback(name="bench-reads", **opts) if mode == "live" else None
+                train(cb)
+            if cb is not None:
+                cb.run.finish()
+            reads[mode] = r.n
+        best = {m: min(v) for m, v in times.items()}
+        out[label] = dict(best, background=min(background), reads_added=reads["live"] - reads["plain"])
+    return out
+
+
+def report_integrations(opts):
+    integ = integration_overhead(opts)
+    if not integ:
+        return
+    print("integrations, per optimizer step inside a fake of each trainer (its real call order; CPU µs, min of 15 interleaved trials of 500 steps):")
+    for label, r in integ.items():
+        print("  %-20s trainer alone %6.1f; + callback, run disabled %+5.1f; + callback, live run %+5.1f on the training thread, "
+              "%4.1f in lrscope's threads; tensor values read on the training thread: %d (budget: ≤ 20 µs, 0 reads)" % (
+                  label, r["plain"], r["disabled"] - r["plain"], r["live"] - r["plain"], r["background"], r["reads_added"]))
+
+
 def get_run(url, run_id):
     q = urllib.parse.quote(json.dumps({"id": run_id}))
     try:
@@ -135,6 +247,7 @@ def main():
     ap.add_argument("--calls", type=int, default=200_000)
     ap.add_argument("--points", type=int, default=300_000)
     ap.add_argument("--server-label", default=None)
+    ap.add_argument("--integrations-only", action="store_true", help="only the per-step cost of each integration")
     args = ap.parse_args()
 
     fake = None
@@ -148,6 +261,9 @@ def main():
     print("python %s, lrscope %s; server: %s" % (sys.version.split()[0], lrscope.__version__, label))
     try:
         gc.collect()
+        if args.integrations_only:
+            report_integrations(opts)
+            return
         overhead = timer_overhead_ns() / 1000
 
         # 1. Training-thread cost of run.log.
@@ -175,7 +291,10 @@ def main():
             print("  plain %.2f µs; watched, run disabled %.2f µs (+%.2f); watched, live run %.2f µs (+%.2f)" % (
                 plain, w["watched, run disabled"], w["watched, run disabled"] - plain, w["watched, live run"], w["watched, live run"] - plain))
 
-        # 3. End to end: one process logging as fast as it can, until the server has everything.
+        # 3. Each integration inside a fake of its trainer.
+        report_integrations(opts)
+
+        # 4. End to end: one process logging as fast as it can, until the server has everything.
         n = args.points
         run = lrscope.init(name="bench-e2e", max_queue=n + 10, **opts)
         rid = run.wait_id(30)

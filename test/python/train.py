@@ -52,8 +52,10 @@ def emit(**kw):
     print(json.dumps(kw), flush=True)
 
 
-def train(name, lr, make_scheduler, epochs, steps_per_epoch, per, run_options=None, sleep=0.0, plateau=False, announce=False):
-    """Trains a small regression model; steps the scheduler per "epoch", per "step", or "never"."""
+def train(name, lr, make_scheduler, epochs, steps_per_epoch, per, run_options=None, sleep=0.0, plateau=False, announce=False, skip=()):
+    """Trains a small regression model; steps the scheduler per "epoch", per "step", or "never".
+    `skip`: iterations whose optimizer.step() is left out, as GradScaler.step does when the scaled
+    gradients hold inf/NaN (on CPU there is no scaler: the call is skipped), the scheduler still stepped."""
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(6, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1))
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
@@ -64,6 +66,7 @@ def train(name, lr, make_scheduler, epochs, steps_per_epoch, per, run_options=No
         emit(case=name, runId=run.wait_id(30), started=True)
     g = torch.Generator().manual_seed(1)
     steps = 0
+    iteration = 0
     for epoch in range(epochs):
         for _ in range(steps_per_epoch):
             x = torch.randn(16, 6, generator=g)
@@ -71,9 +74,11 @@ def train(name, lr, make_scheduler, epochs, steps_per_epoch, per, run_options=No
             opt.zero_grad()
             loss = torch.nn.functional.mse_loss(model(x), y)
             loss.backward()
-            opt.step()
-            run.log(loss=loss)  # joins the point watch() logged for this optimizer step
-            steps += 1
+            iteration += 1
+            if iteration - 1 not in skip:
+                opt.step()
+                run.log(loss=loss)  # joins the point watch() logged for this optimizer step
+                steps += 1
             if per == "step":
                 scheduler.step(float(loss)) if plateau else scheduler.step()
             if sleep:
@@ -108,6 +113,45 @@ def plateau_run(name, warmup, epochs=12, steps_per_epoch=10):
     emit(case=name, runId=run.id, steps=epochs * steps_per_epoch, delivered=delivered, lr=opt.param_groups[0]["lr"])
 
 
+def integrations():
+    """Each trainer integration inside the fake of its trainer (clients/python/tests/fake_trainers.py:
+    Lightning 2.2.5, transformers 4.28.1, Coqui v0.0.36 call order), the set-ups checked in the real ones."""
+    import os
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "clients", "python", "tests"))
+    from fake_trainers import FakeCoquiTrainer, FakeHFTrainer, FakeLightningTrainer, GanModel, small_model
+
+    from lrscope.integrations.coqui import LrscopeCoquiCallback
+    from lrscope.integrations.huggingface import LrscopeCallback
+    from lrscope.integrations.lightning import LrscopeLightningCallback
+
+    def lightning(name, make, epochs=6, **config):
+        model = small_model()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        cb = LrscopeLightningCallback(name=name, project="python-e2e")
+        FakeLightningTrainer([cb], model, opt, [dict(config, scheduler=make(opt))], max_epochs=epochs, batches_per_epoch=20, log_every_n_steps=10).fit()
+        emit(case=name, runId=cb.run.id)
+
+    # Lightning: frequency 2 (correct), milestones written in steps on the default epoch interval (the LR never changes).
+    lightning("pl-frequency", lambda o: sched.StepLR(o, step_size=1, gamma=0.5), interval="epoch", frequency=2)
+    lightning("pl-milestones-in-steps", lambda o: sched.MultiStepLR(o, milestones=[100, 150], gamma=0.1))
+
+    # Hugging Face: your own StepLR passed in (correct: described as StepLR, not as TrainingArguments' linear).
+    model = small_model()
+    opt = torch.optim.SGD(model.parameters(), lr=0.05)
+    cb = LrscopeCallback(name="hf-own-steplr", project="python-e2e")
+    FakeHFTrainer(cb, optimizers=(opt, sched.StepLR(opt, step_size=10, gamma=0.5)), model=model).train()
+    emit(case="hf-own-steplr", runId=cb.run.id)
+
+    # Coqui GAN: the discriminator's StepwiseGradualLR stepped per epoch (Coqui's default), the generator's ExponentialLR fine.
+    cb = LrscopeCoquiCallback(name="coqui-gan", project="python-e2e")
+    FakeCoquiTrainer({"lr_gen": 2e-4, "lr_disc": 1e-4, "epochs": 4, "plot_step": 10, "run_name": "coqui-gan"}, GanModel(), cb.callbacks(),
+                     lambda m: m.optimizers(1e-4, 2e-4), lambda opts: [StepwiseGradualLR(opts[0], [[0, 1e-4], [30, 5e-5]]), sched.ExponentialLR(opts[1], 0.5)],
+                     batches_per_epoch=20).fit()
+    cb.run.finish()
+    emit(case="coqui-gan", runId=cb.run.id)
+
+
 def main(case):
     if case == "multistep":
         # An epoch schedule stepped once per epoch, as meant.
@@ -120,6 +164,14 @@ def main(case):
         # ~3000 steps over several seconds, while the test kills and restarts the server.
         opts = dict(retries=2, backoff_base=0.1, backoff_max=1.0, flush_timeout=120.0, offline_timeout=120.0, batch_size=200, flush_interval=0.1)
         train("outage", 0.1, lambda o: sched.MultiStepLR(o, milestones=[10, 20], gamma=0.5), 30, 100, "epoch", run_options=opts, sleep=0.002, announce=True)
+    elif case == "gradscaler":
+        # Mixed precision: GradScaler skips optimizer.step() while the loss scale is too high (the first
+        # iterations) and now and then after; the scheduler is stepped every iteration all the same.
+        skipped = {0, 1, 2, 3, 57, 120, 121, 180}
+        train("gradscaler-steplr", 0.1, lambda o: sched.StepLR(o, step_size=25, gamma=0.5), 10, 20, "step", skip=skipped)
+        train("gradscaler-cosine", 0.1, lambda o: sched.CosineAnnealingLR(o, T_max=200, eta_min=1e-3), 10, 20, "step", skip=skipped)
+    elif case == "integrations":
+        integrations()
     elif case == "offline":
         # The server is down for the whole run: everything goes to the spool, for `python -m lrscope sync`.
         opts = dict(retries=1, backoff_base=0.05, flush_timeout=1.0)

@@ -62,6 +62,17 @@ describe('lrscope.torch.watch against the real server', () => {
     }
   });
 
+  it('does not flag a run whose optimizer steps GradScaler skipped while the scheduler kept stepping: each point carries the scheduler\'s own count', async () => {
+    const outs = await train('gradscaler', env);
+    expect(outs.map((o) => o.steps)).toEqual([192, 192]);
+    for (const out of outs) {
+      const run = await getRun(out.runId);
+      expect(run.pointCount, out.case).toBe(192);
+      expect(run.cadence, out.case).toMatchObject({ optimizerSteps: 192, schedulerSteps: 200 });
+      expect({ case: out.case, flagged: run.verdict.flagged, causes: run.verdict.causes }).toEqual({ case: out.case, flagged: false, causes: [] });
+    }
+  });
+
   it('warns (never flags) about ReduceLROnPlateau stepped after every batch, or never stepped', async () => {
     const [perBatch, never] = await train('plateau-misuse', env);
     const a = await getRun(perBatch.runId);

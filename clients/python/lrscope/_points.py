@@ -22,22 +22,6 @@ _RESERVED = ("lr", "loss", "expected_lr")
 _NONFINITE = {math.inf: "Infinity", -math.inf: "-Infinity"}
 
 
-def to_number(v: Any) -> Any:
-    """A float for anything number-like (Python numbers, NumPy scalars, one-element tensors).
-
-    Called on the training thread for values that are not already floats, so a tensor (and
-    the autograd graph behind it) is not kept alive in the queue. Returns `v` unchanged when
-    it is not a number; the background thread drops it later.
-    """
-    try:
-        item = getattr(v, "item", None)
-        if item is not None:
-            v = item()
-        return float(v)
-    except Exception:
-        return v
-
-
 def _finite_nonneg(v: Any) -> Optional[float]:
     if isinstance(v, bool):
         return None
@@ -75,7 +59,7 @@ def _step(v: Any) -> Optional[int]:
     return v if 0 <= v <= MAX_STEP else None
 
 
-def make_point(step: Any, lr: Any, lrs: Any, loss: Any, epoch: Any, metrics: Optional[Dict[str, Any]], t: float) -> Optional[Dict[str, Any]]:
+def make_point(step: Any, lr: Any, lrs: Any, loss: Any, epoch: Any, metrics: Optional[Dict[str, Any]], extra: Optional[Dict[str, Any]], t: float) -> Optional[Dict[str, Any]]:
     """One point in the server's shape, with every value it would reject dropped; None if the step itself is unusable."""
     s = _step(step)
     if s is None:
@@ -113,6 +97,8 @@ def make_point(step: Any, lr: Any, lrs: Any, loss: Any, epoch: Any, metrics: Opt
         m = _metrics(metrics, s)
         if m:
             p["metrics"] = m
+    if extra:
+        p.update(extra)  # `watch`'s own fields (schedulerStep, optimizers), built valid
     p["time"] = t
     return p
 
@@ -149,6 +135,8 @@ def merge(into: Dict[str, Any], p: Dict[str, Any]) -> None:
                 if len(m) > MAX_METRICS:
                     for extra in list(m)[MAX_METRICS:]:
                         del m[extra]
+        elif k == "optimizers":
+            into.setdefault("optimizers", {}).update(v)  # several watchers, one step
         elif k != "time":
             into[k] = v
 

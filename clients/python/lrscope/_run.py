@@ -18,6 +18,7 @@ from typing import Any, Dict, List, Optional
 
 from . import _points
 from ._log import once
+from ._tensors import _PLAIN, snapshot
 from ._worker import Options, Worker
 
 DEFAULT_URL = "http://127.0.0.1:3000"
@@ -75,6 +76,8 @@ class Run:
         self._step_source: Optional[Any] = None  # the watcher whose optimizer step `log(step=None)` uses
         self._finish_lock = threading.Lock()
         self._on_finish: List[Any] = []
+        self._optimizers: Dict[str, Dict[str, Any]] = {}  # each optimizer's schedule and cadence, as last sent
+        self._primary: Optional[Any] = None  # the first named watcher: its LR is also the run's
 
         key = api_key if api_key is not None else os.environ.get("LRSCOPE_API_KEY")
         if not key and not self._disabled:
@@ -134,32 +137,36 @@ class Run:
         `lrscope.torch.watch` saw last, or else one more than the previous call's. Everything
         logged for one step is merged into one point before it is sent; metrics logged for a step
         after it was sent (an eval) are added by the server, while its lr and loss keep their first
-        values. `loss` and metrics may be tensors or NaN/inf.
+        values. `loss` and metrics may be tensors or NaN/inf: a tensor is detached and cloned here
+        (no device wait) and read on a background thread, so logging never stalls a GPU.
         """
         try:
             if step is None:
                 src = self._step_source
                 step = src.last_step if src is not None and src.last_step >= 0 else self._last_step + 1
             self._last_step = step
-            if loss is not None and type(loss) is not float:
-                loss = _points.to_number(loss)
-            if lr is not None and type(lr) is not float:
-                lr = _points.to_number(lr)
+            if type(loss) not in _PLAIN:
+                loss = snapshot(loss)
+            if type(lr) not in _PLAIN:
+                lr = snapshot(lr)
             if metrics:
                 for k, v in metrics.items():
-                    if type(v) is not float:
-                        metrics[k] = _points.to_number(v)
-            w = self._worker
-            if w is None:
-                return
-            q = self._q
-            if len(q) >= self._maxlen:
-                w.dropped += 1
-                w.wake()
-            q.append((step, lr, lrs, loss, epoch, metrics or None, time.time()))
-            w.enqueued += 1
+                    if type(v) not in _PLAIN:
+                        metrics[k] = snapshot(v)
+            self._put((step, lr, lrs, loss, epoch, metrics or None, None, time.time()))
         except Exception as e:  # never into the training loop
             once("log.error", logging.WARNING, "lrscope: run.log failed: %r", e)
+
+    def _put(self, rec: tuple) -> None:
+        w = self._worker
+        if w is None:
+            return
+        q = self._q
+        if len(q) >= self._maxlen:
+            w.dropped += 1
+            w.wake()
+        q.append(rec)
+        w.enqueued += 1
 
     def update(
         self,
@@ -168,10 +175,19 @@ class Run:
         config: Optional[Dict[str, Any]] = None,
         tags: Optional[List[str]] = None,
         cadence: Optional[Dict[str, Any]] = None,
+        optimizers: Optional[Dict[str, Dict[str, Any]]] = None,
     ) -> None:
-        """Changes the run's schedule, steps per epoch, config, tags or observed cadence (in order with the points)."""
+        """Changes the run's schedule, steps per epoch, config, tags or observed cadence (in order with
+        the points). `optimizers` ({name: {"schedule": spec, "cadence": cadence}}) is merged into what
+        this run sent before, and the whole map is sent: every update carries each optimizer's."""
         try:
             body: Dict[str, Any] = {}
+            if optimizers:
+                for name, entry in optimizers.items():
+                    mine = self._optimizers.setdefault(str(name), {})
+                    for k, v in entry.items():
+                        mine[k] = _points.to_json_safe(v) if k == "schedule" else dict(v)
+                body["optimizers"] = {n: dict(e) for n, e in self._optimizers.items()}
             if schedule is not None:
                 body["schedule"] = _points.to_json_safe(schedule)
                 self.schedule = schedule
@@ -187,14 +203,17 @@ class Run:
         except Exception as e:
             once("update.error", logging.WARNING, "lrscope: run.update failed: %r", e)
 
+    def _log_lr(self, step: int, lr: float, lrs: Any, epoch: Any, extra: Optional[Dict[str, Any]]) -> None:
+        """What `watch` logs at each optimizer step: plain floats, and wire fields (`schedulerStep`,
+        `optimizers`) that `log` does not take from users."""
+        self._last_step = step
+        self._put((step, lr, lrs, None, epoch, None, extra, time.time()))
+
     def _control(self, rec: Optional[tuple]) -> None:
         w = self._worker
         if w is None or rec is None:
             return
-        if len(self._q) >= self._maxlen:
-            w.dropped += 1  # the oldest record makes room
-        self._q.append(rec)
-        w.enqueued += 1
+        self._put(rec)  # when full, the oldest record makes room
         w.wake()
 
     def flush(self, timeout: Optional[float] = None) -> bool:

@@ -29,12 +29,22 @@ from typing import Any, Deque, Dict, List, Optional, Tuple
 from . import _points
 from ._log import forget, logger, once
 from ._spool import SpoolFile
+from ._tensors import resolve
 from ._transport import AUTH, OK, REJECTED, THROTTLED, Reply, Transport, dumps
 
 Op = Tuple[str, Any]  # ("log", points JSON) | ("update", body) | ("finish", status)
 
 _OPTIONAL_CREATE_FIELDS = ("schedule", "stepsPerEpoch", "config", "tags")
 _POINT_INDEX = re.compile(r"^points\[(\d+)\]")
+_UNKNOWN_FIELDS = re.compile(r"^points\[\d+\]: unknown field\(s\) ([A-Za-z, ]+)")
+_NEWER_POINT_FIELDS = {"schedulerStep", "optimizers"}
+
+
+def _without(points_json: str, fields: set) -> str:
+    pts = _json_loads(points_json)
+    if not isinstance(pts, list):
+        return points_json
+    return _points.encode([{k: v for k, v in p.items() if k not in fields} for p in pts])
 
 
 class Options:
@@ -101,7 +111,7 @@ def _message_key(message: str) -> str:
     return re.sub(r"\d+", "#", message)[:160]
 
 
-def deliver(transport: Transport, run_id: int, op: Op, replay: bool = False) -> Tuple[str, Optional[Reply]]:
+def deliver(transport: Transport, run_id: int, op: Op, replay: bool = False, unknown: Optional[set] = None) -> Tuple[str, Optional[Reply]]:
     """Sends one request. Returns ("done" | "dropped" | RETRY | THROTTLED | AUTH, reply).
 
     A request the server rejects (4xx) is never retried as it is: a bad point is removed and the
@@ -111,6 +121,9 @@ def deliver(transport: Transport, run_id: int, op: Op, replay: bool = False) -> 
     kind, data = op
     if kind == "log":
         points_json = data
+        unknown = set() if unknown is None else unknown  # point fields this server does not take
+        if unknown:
+            points_json = _without(points_json, unknown)
         for _ in range(101):
             reply = transport.call("runs.log", ('{"runId":%d,"points":%s}' % (run_id, points_json)).encode("utf-8"))
             if reply.outcome == OK:
@@ -121,6 +134,15 @@ def deliver(transport: Transport, run_id: int, op: Op, replay: bool = False) -> 
                 return "done", reply
             if reply.outcome != REJECTED:
                 return reply.outcome, reply
+            fields = _UNKNOWN_FIELDS.match(reply.message)
+            if reply.status == 400 and fields:
+                names = {f.strip() for f in fields.group(1).split(",")}
+                if names <= _NEWER_POINT_FIELDS and not names <= unknown:
+                    once("older-server", logging.WARNING,
+                         "lrscope: the server does not take %s on points (an older lrscope); they are left out, so it cannot tell a skipped optimizer step or check each optimizer", ", ".join(sorted(names)))
+                    unknown |= names
+                    points_json = _without(points_json, unknown)
+                    continue
             m = _POINT_INDEX.match(reply.message)
             if reply.status == 400 and m:
                 pts = _json_loads(points_json)
@@ -143,7 +165,7 @@ def deliver(transport: Transport, run_id: int, op: Op, replay: bool = False) -> 
                 return "done", reply
             if reply.outcome != REJECTED:
                 return reply.outcome, reply
-            field = reply.message.split(".", 1)[0].split(":", 1)[0].split("[", 1)[0]
+            field = _rejected_field(reply.message)
             once("rejected.update." + _message_key(reply.message), logging.WARNING,
                  "lrscope: the server rejected a run update (HTTP %d: %s); %s", reply.status, reply.message,
                  "that field is left out" if field in body and field != "runId" and len(body) > 2 else "it is dropped")
@@ -159,6 +181,17 @@ def deliver(transport: Transport, run_id: int, op: Op, replay: bool = False) -> 
     return ("done" if reply.outcome == OK else reply.outcome), reply
 
 
+_UNRECOGNIZED = re.compile(r'Unrecognized keys?: "([^"]+)"')
+
+
+def _rejected_field(message: str) -> str:
+    """The body field a 4xx names: "schedule.name: ..." or, from a server that predates a field, 'Unrecognized key: "optimizers"'."""
+    m = _UNRECOGNIZED.search(message)
+    if m:
+        return m.group(1)
+    return message.split(".", 1)[0].split(":", 1)[0].split("[", 1)[0]
+
+
 def create(transport: Transport, body: Dict[str, Any]) -> Tuple[str, Optional[Reply]]:
     """Creates (or finds, by clientId) the run; leaves out an optional field the server rejects."""
     body = dict(body)
@@ -168,7 +201,7 @@ def create(transport: Transport, body: Dict[str, Any]) -> Tuple[str, Optional[Re
             return "done", reply
         if reply.outcome != REJECTED:
             return reply.outcome, reply
-        field = reply.message.split(".", 1)[0].split(":", 1)[0].split("[", 1)[0]
+        field = _rejected_field(reply.message)
         if field in _OPTIONAL_CREATE_FIELDS and field in body:
             once("rejected.create." + field, logging.WARNING,
                  "lrscope: the server rejected the run's %s (%s); the run is created without it", field, reply.message)
@@ -211,6 +244,7 @@ class Worker:
         self._spooling = False
         self._spool = SpoolFile(opts.spool_dir, spool_stem, {"clientId": create_body["clientId"], "url": opts.url, "create": create_body})
         self._spool_broken = False
+        self._unknown_fields: set = set()  # point fields the server turned down (an older server)
 
         self._pending: Dict[int, Dict[str, Any]] = {}
         self._pending_since = 0.0
@@ -322,40 +356,40 @@ class Worker:
         q = self.q
         pending = self._pending
         now = time.monotonic()
-        n = 0
         while q:
-            try:
-                rec = q.popleft()
-            except IndexError:
-                break
-            n += 1
-            if len(rec) == 7:
-                p = _points.make_point(*rec)
-                if p is not None:
-                    s = p["step"]
-                    old = pending.get(s)
-                    if old is None:
-                        if not pending:
-                            self._pending_since = now
-                        pending[s] = p
-                    else:
-                        _points.merge(old, p)
-                    if s >= self._newest:
-                        self._newest = s
-                        self._newest_touch = now
-            else:
-                kind, data = rec
-                # Points logged before an update or finish are sent before it; an update leaves
-                # the step being trained open, so what is logged for it next still joins it.
-                self._emit_points(force=True, now=now, keep_newest=kind == "u")
-                if kind == "f":
-                    self._finish_seen = True
-                self._emit(("update", data) if kind == "u" else ("finish", data))
-            if n >= 5000:
-                self.consumed += n
-                n = 0
+            chunk = []
+            while len(chunk) < 5000:
+                try:
+                    chunk.append(q.popleft())
+                except IndexError:
+                    break
+            resolve(chunk)  # tensors become floats here, off the training thread
+            for rec in chunk:
+                if len(rec) == 8:
+                    p = _points.make_point(*rec)
+                    if p is not None:
+                        s = p["step"]
+                        old = pending.get(s)
+                        if old is None:
+                            if not pending:
+                                self._pending_since = now
+                            pending[s] = p
+                        else:
+                            _points.merge(old, p)
+                        if s >= self._newest:
+                            self._newest = s
+                            self._newest_touch = now
+                else:
+                    kind, data = rec
+                    # Points logged before an update or finish are sent before it; an update leaves
+                    # the step being trained open, so what is logged for it next still joins it.
+                    self._emit_points(force=True, now=now, keep_newest=kind == "u")
+                    if kind == "f":
+                        self._finish_seen = True
+                    self._emit(("update", data) if kind == "u" else ("finish", data))
+            self.consumed += len(chunk)
+            if len(chunk) >= 5000:
                 self._emit_points(force=False, now=now)
-        self.consumed += n
         self._emit_points(force=self._force, now=time.monotonic())
 
     def _emit_points(self, force: bool, now: float, keep_newest: bool = False) -> None:
@@ -467,7 +501,7 @@ class Worker:
                     outcome, reply = create(transport, self.create_body)
                 else:
                     assert self.run_id is not None and op is not None
-                    outcome, reply = deliver(transport, self.run_id, op, replay=source == "spool")
+                    outcome, reply = deliver(transport, self.run_id, op, replay=source == "spool", unknown=self._unknown_fields)
             except Exception:
                 once("sender.crash", logging.ERROR, "lrscope: internal error while sending: %s", _exc())
                 outcome, reply = "dropped", None

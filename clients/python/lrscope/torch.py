@@ -29,6 +29,7 @@ import functools
 import logging
 import math
 import operator
+import re
 import threading
 import types
 import weakref
@@ -46,6 +47,7 @@ _scheduler_watchers: "weakref.WeakKeyDictionary[Any, Watcher]" = weakref.WeakKey
 SCHEDULER_METRIC = "scheduler_metric"
 _in_step = threading.local()  # schedulers inside a wrapped step() on this thread (super().step() is one call)
 _WRAPPERS = ("AcceleratedOptimizer", "LightningOptimizer")
+_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
 def _patch_scheduler_class(cls: type) -> bool:
@@ -118,6 +120,7 @@ class Cadence:
         self.scheduler_steps = 0
         self.before_optimizer_step: Optional[bool] = None
         self._last_position = 0
+        self.last_gap: Optional[int] = None
         self._gaps: Counter = Counter()
         self._calls_per_position: Counter = Counter()  # closed runs of calls at one position
         self._run_position: Optional[int] = None
@@ -128,9 +131,12 @@ class Cadence:
             return
         if self.before_optimizer_step is None:
             self.before_optimizer_step = position == 0  # PyTorch's "lr_scheduler.step() before optimizer.step()"
-        for _ in range(n):
-            self._gaps[position - self._last_position] += 1
-            self._last_position = position
+        gap = self.last_gap = position - self._last_position
+        self._gaps[gap] += 1
+        if n > 1:
+            self._gaps[0] += n - 1  # the further calls at this position
+            self.last_gap = 0
+        self._last_position = position
         if self._run_position == position:
             self._run_calls += n
         else:
@@ -197,7 +203,13 @@ class Watcher:
         schedule: Optional[Dict[str, Any]],
         start_step: int,
         every: int,
+        name: Optional[str] = None,
     ):
+        self.name = name
+        if name is not None and run._primary is None:
+            run._primary = self
+        # The run's own lr/schedule/cadence are this watcher's: unnamed, or the first named one.
+        self.primary = name is None or run._primary is self
         self.optimizer = optimizer
         self.scheduler = scheduler
         self.run = run
@@ -209,6 +221,8 @@ class Watcher:
         self._every = max(1, int(every))
         self._lr: Any = None
         self._lrs: Any = None
+        self._sched_step: Optional[int] = None  # scheduler.last_epoch when the LR was read
+        self.after_step: Optional[Callable[[int], None]] = None  # an integration's per-step hook (the step just taken)
         self._handles: list = []
 
         self._sched_get: Optional[Callable[[], int]] = None  # the polling fallback
@@ -220,16 +234,27 @@ class Watcher:
 
         self.spec = self._resolve_spec(schedule, interval)
         self._needs_interval = self.spec is not None and not self.spec.get("interval")
+        self._update(schedule=self.spec, steps_per_epoch=self.steps_per_epoch)
+
+    def _update(self, schedule: Optional[Dict[str, Any]] = None, cadence: Optional[Dict[str, Any]] = None, steps_per_epoch: Optional[int] = None) -> None:
+        """Sends this optimizer's schedule or cadence: as the run's, and under `optimizers` when named."""
         body: Dict[str, Any] = {}
-        if self.spec is not None:
-            body["schedule"] = self.spec
-        if self.steps_per_epoch:
-            body["steps_per_epoch"] = self.steps_per_epoch
+        if self.primary:
+            if schedule is not None:
+                body["schedule"] = schedule
+            if cadence is not None:
+                body["cadence"] = cadence
+        if self.name is not None:
+            entry = {k: v for k, v in (("schedule", schedule), ("cadence", cadence)) if v is not None}
+            if entry:
+                body["optimizers"] = {self.name: entry}
+        if steps_per_epoch:
+            body["steps_per_epoch"] = steps_per_epoch
         if body:
-            run.update(**body)
+            self.run.update(**body)
 
     def _resolve_spec(self, schedule: Optional[Dict[str, Any]], interval: Optional[str]) -> Optional[Dict[str, Any]]:
-        if schedule is None and self.run.schedule is not None:
+        if schedule is None and self.run.schedule is not None and self.primary:
             return None  # the user described it in init(); theirs wins
         spec = dict(schedule) if schedule is not None else spec_from_scheduler(self.scheduler)
         if spec is None:
@@ -263,6 +288,10 @@ class Watcher:
                 lr = lrs[0]
                 self._lrs = lrs
             self._lr = lr if type(lr) is float else float(lr)
+            s = self.scheduler
+            if s is not None:
+                c = getattr(s, "last_epoch", None)
+                self._sched_step = c if type(c) is int and c >= 0 else None
             get = self._sched_get
             if get is not None:
                 c = get()
@@ -281,11 +310,35 @@ class Watcher:
             n = self.cadence.optimizer_steps = self.cadence.optimizer_steps + 1
             if self._every == 1 or step % self._every == 0:
                 spe = self.steps_per_epoch
-                self.run.log(step, lr=self._lr, lrs=self._lrs, epoch=step // spe if spe else None)
+                epoch = step // spe if spe else None
+                ss = self._sched_step
+                if self.name is None:
+                    self.run._log_lr(step, self._lr, self._lrs, epoch, None if ss is None else {"schedulerStep": ss})
+                else:
+                    self._log_named(step, epoch, ss)
+            if self.after_step is not None:
+                self.after_step(step)
             if n >= 64 and n & (n - 1) == 0 and self._observes_scheduler and self.cadence.scheduler_steps == 0:
                 self._send_cadence(force=True)  # a scheduler never stepped: say so at 64, 128, 256, ... optimizer steps
         except Exception as e:
             once("watch.post", logging.WARNING, "lrscope: watch could not log the step: %r", e)
+
+    def _log_named(self, step: int, epoch: Optional[int], ss: Optional[int]) -> None:
+        lr = self._lr
+        if not (lr >= 0 and lr != math.inf):
+            lr = None  # NaN or out of range: make_point drops the run-level one; the entry must not carry it
+        entry: Dict[str, Any] = {} if lr is None else {"lr": lr}
+        if self._lrs is not None and all(x >= 0 and x != math.inf for x in self._lrs):
+            entry["lrs"] = self._lrs
+        if ss is not None:
+            entry["schedulerStep"] = ss
+        extra: Dict[str, Any] = {"optimizers": {self.name: entry}}
+        if self.primary:
+            if ss is not None:
+                extra["schedulerStep"] = ss
+            self.run._log_lr(step, self._lr, self._lrs, epoch, extra)
+        else:
+            self.run._log_lr(step, None, None, epoch, extra)
 
     @property
     def _observes_scheduler(self) -> bool:
@@ -298,9 +351,13 @@ class Watcher:
         try:
             if self._plateau:
                 self._record_metric(args, kwargs or {})
-            self.cadence.calls(1, self.cadence.optimizer_steps)
-            n = self.cadence.scheduler_steps
-            self._send_cadence(force=n & (n - 1) == 0)  # counts refreshed at 1, 2, 4, 8, ... calls; gap changes at once
+            c = self.cadence
+            c.calls(1, c.optimizer_steps)
+            n = c.scheduler_steps
+            if n & (n - 1) == 0:
+                self._send_cadence(force=True)  # counts refreshed at 1, 2, 4, 8, ... calls
+            elif self._sent_cadence is None or c.last_gap != self._sent_cadence[0]:
+                self._send_cadence()  # the median can move only when a call's gap is not the median
         except Exception as e:
             once("watch.sched", logging.WARNING, "lrscope: watch could not record scheduler.step(): %r", e)
 
@@ -352,7 +409,7 @@ class Watcher:
                     # Seen stepping once every `gap` optimizer steps: for the check, that is an epoch.
                     self.steps_per_epoch = int(gap)
                     body["steps_per_epoch"] = self.steps_per_epoch
-        self.run.update(**body)
+        self._update(**body)
 
     def _final(self) -> None:
         """At run.finish: calls after the last optimizer step, and the final counts."""
@@ -366,6 +423,13 @@ class Watcher:
             self._send_cadence(force=True)
         except Exception as e:
             once("watch.final", logging.WARNING, "lrscope: watch could not read the scheduler at finish: %r", e)
+
+    def renumber(self, start_step: int) -> None:
+        """Numbers steps from `start_step` when no optimizer step has been seen yet (a trainer that
+        restores its step counter after the watch began)."""
+        if self.cadence.optimizer_steps == 0:
+            self._next = int(start_step)
+            self.last_step = self._next - 1
 
     def close(self) -> None:
         """Stops logging. (A wrapped `step` stays in place, passing calls straight through: a scheduler
@@ -439,6 +503,7 @@ def watch(
     schedule: Optional[Dict[str, Any]] = None,
     start_step: int = 0,
     every: int = 1,
+    name: Optional[str] = None,
 ) -> Optional[Watcher]:
     """Logs the LR of every param group at each optimizer step and sends the schedule read from
     `scheduler`, with its observed cadence, to the run (default: the one from `lrscope.init`,
@@ -449,6 +514,11 @@ def watch(
     StepwiseGradualLR/NoamLR), otherwise what the trainer is seen doing.
     schedule: a spec to send instead of the one read from `scheduler`.
     start_step: the first optimizer step's number (a resumed run). every: log every Nth step.
+    name: for runs with several optimizers (a GAN's generator and discriminator), this one's name
+    (letters, digits, _ . -; at most 64): its LR and schedule are sent under `optimizers[name]`
+    and checked against its own schedule; the first named one is also the run's LR and schedule.
+    Each point carries `schedulerStep`, the scheduler's `last_epoch` when the LR was read, so the
+    server tells an optimizer step that was skipped (GradScaler) from a scheduler that stands still.
     Never raises: returns None (and logs why) when it cannot watch.
     """
     try:
@@ -462,10 +532,14 @@ def watch(
         old = _watched.get(optimizer)
         if old is not None:
             old.close()
-        w = Watcher(optimizer, scheduler, run, steps_per_epoch, interval, schedule, start_step, every)
+        if name is not None and not _NAME.match(str(name)):
+            once("watch.name", logging.WARNING, "lrscope: watch name %r: use 1 to 64 letters, digits, _ . -; watching without a name", name)
+            name = None
+        w = Watcher(optimizer, scheduler, run, steps_per_epoch, interval, schedule, start_step, every, None if name is None else str(name))
         w._install()
         _watched[optimizer] = w
-        run._step_source = w
+        if w.primary:
+            run._step_source = w
         run._on_finish.append(w._final)
         return w
     except Exception as e:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import socket
 import threading
 import time
@@ -41,6 +42,7 @@ class FakeServer:
         self.always: Dict[str, tuple] = {}  # procedure -> (status, message) for every call
         self.retry_after: Optional[str] = None
         self.delay = 0.0
+        self.point_fields_off: tuple = ()  # point fields it does not know, like a server from before them
         self._port = port
         self._httpd: Optional[ThreadingHTTPServer] = None
         self._connections: set = set()
@@ -194,9 +196,12 @@ class FakeServer:
             raise BadRequest("points: at most 10000 points per batch; split it")
         seen = set()
         for i, p in enumerate(pts):
-            extra = set(p) - {"step", "epoch", "lr", "lrs", "loss", "metrics", "time"}
+            extra = set(p) - ({"step", "epoch", "lr", "lrs", "loss", "metrics", "time", "schedulerStep", "optimizers"} - set(self.point_fields_off))
             if extra:
-                raise BadRequest("points[%d]: unknown field(s) %s" % (i, ", ".join(sorted(extra))))
+                raise BadRequest("points[%d]: unknown field(s) %s; a point has step, epoch, lr, lrs, loss, metrics, time" % (i, ", ".join(sorted(extra))))
+            if "schedulerStep" in p and not _count(p["schedulerStep"]):
+                raise BadRequest("points[%d].schedulerStep: must be an integer ≥ 0" % i)
+            _check_optimizers(p.get("optimizers"), "points[%d].optimizers" % i, _optimizer_point)
             s = p.get("step")
             if not isinstance(s, int) or isinstance(s, bool) or s < 0:
                 raise BadRequest("points[%d].step: must be an integer ≥ 0" % i)
@@ -226,6 +231,9 @@ class FakeServer:
 
     def _update(self, b: Dict[str, Any]) -> Dict[str, Any]:
         run = self._run(b)
+        if "optimizers" in b and "optimizers" in self.point_fields_off:
+            raise BadRequest('Unrecognized key: "optimizers"')  # as a server from before them words it
+        _check_optimizers(b.get("optimizers"), "optimizers", _optimizer_run)
         if "schedule" in b and isinstance(b["schedule"], dict) and b["schedule"].get("name") == "Bogus":
             raise BadRequest("schedule.name: unknown scheduler")
         run.updates.append(b)
@@ -235,6 +243,42 @@ class FakeServer:
         run = self._run(b)
         run.status = b.get("status") or "finished"
         return {"ok": True}
+
+
+_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def _count(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+
+def _optimizer_point(path: str, e: Dict[str, Any]) -> None:
+    if set(e) - {"lr", "lrs", "schedulerStep"}:
+        raise BadRequest("%s: unknown field(s) %s" % (path, ", ".join(sorted(set(e) - {"lr", "lrs", "schedulerStep"}))))
+    lr = e.get("lr")
+    if lr is not None and (not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr < 0):
+        raise BadRequest("%s.lr: must be a finite number ≥ 0" % path)
+    if "schedulerStep" in e and not _count(e["schedulerStep"]):
+        raise BadRequest("%s.schedulerStep: must be an integer ≥ 0" % path)
+
+
+def _optimizer_run(path: str, e: Dict[str, Any]) -> None:
+    if set(e) - {"schedule", "cadence"}:
+        raise BadRequest("%s: unknown field(s) %s" % (path, ", ".join(sorted(set(e) - {"schedule", "cadence"}))))
+
+
+def _check_optimizers(opts: Any, path: str, check_entry) -> None:
+    """The contract's `optimizers`: {name: entry}, names ^[A-Za-z0-9_.-]{1,64}$, at most 8."""
+    if opts is None:
+        return
+    if not isinstance(opts, dict) or not opts or len(opts) > 8:
+        raise BadRequest("%s: must map 1 to 8 optimizer names to their values" % path)
+    for name, e in opts.items():
+        if not _NAME.match(name):
+            raise BadRequest("%s: optimizer name %r must be 1-64 letters, digits, _ . -" % (path, name))
+        if not isinstance(e, dict):
+            raise BadRequest("%s.%s: must be an object" % (path, name))
+        check_entry("%s.%s" % (path, name), e)
 
 
 class BadRequest(Exception):

@@ -1,14 +1,18 @@
 """Hugging Face `Trainer`: `trainer.add_callback(LrscopeCallback())`.
 
-At `on_train_begin` it maps `TrainingArguments` (lr_scheduler_type, warmup_steps or
-warmup_ratio, max_steps, lr_scheduler_kwargs, learning_rate) into a Hugging Face spec
-(`num_warmup_steps`, `num_training_steps`, interval "step": the Trainer steps the scheduler
-after every optimizer step) and watches the Trainer's optimizer and scheduler. `on_log` adds
-the loss and the other numeric logs to the step just taken. Only the main process reports.
+At `on_train_begin` the callback receives the optimizer and the scheduler the Trainer really
+uses — its own (built from TrainingArguments by `create_scheduler`), yours
+(`Trainer(optimizers=(opt, sched))`) or a subclass's — and describes that object
+(`lrscope.schedules.spec_from_scheduler`: Hugging Face's LambdaLR schedules and torch's), with interval "step" (the
+Trainer steps the scheduler after every optimizer step). The spec built from TrainingArguments
+(lr_scheduler_type, warmup, max_steps) is used only when there is no scheduler object to read.
 
-transformers is not installable where lrscope is tested: this is tested against a minimal
-fake of the TrainerCallback interface (tests/test_integrations.py). It subclasses
-`transformers.TrainerCallback` when transformers is importable.
+What it sends how often: the LR at every optimizer step (`watch`, a float read from the param
+groups); the loss and the other numeric logs at the Trainer's own `logging_steps` (`on_log`:
+the Trainer has already made them floats). Only the main process reports.
+
+Checked against the callback interface of transformers 4.28.1 (tests/test_integrations.py holds
+a fake of its call order). It subclasses `transformers.TrainerCallback` when transformers is importable.
 """
 from __future__ import annotations
 
@@ -24,7 +28,15 @@ from . import numeric, start_run
 try:  # pragma: no cover - not installed in the test environment
     from transformers import TrainerCallback as _Base
 except Exception:  # noqa: BLE001 - any import problem means "not available"
-    _Base = object  # type: ignore[assignment,misc]
+
+    class _Base:  # type: ignore[no-redef]
+        """TrainerCallback's events (transformers 4.28), as no-ops: the Trainer calls every one on every callback."""
+
+        def _noop(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            return None
+
+        on_init_end = on_train_begin = on_train_end = on_epoch_begin = on_epoch_end = on_step_begin = _noop
+        on_substep_end = on_step_end = on_evaluate = on_predict = on_save = on_log = on_prediction_step = _noop
 
 _CONFIG_KEYS = (
     "learning_rate", "lr_scheduler_type", "lr_scheduler_kwargs", "warmup_steps", "warmup_ratio", "max_steps", "num_train_epochs",
@@ -54,7 +66,8 @@ class LrscopeCallback(_Base):  # type: ignore[valid-type,misc]
     def on_train_begin(self, args: Any, state: Any, control: Any, model: Any = None, optimizer: Any = None, lr_scheduler: Any = None, **kwargs: Any) -> None:
         if not getattr(state, "is_world_process_zero", True):
             return
-        spec = spec_from_args(args, state)
+        # The scheduler object is the truth (watch reads it); TrainingArguments only when there is none.
+        spec = None if lr_scheduler is not None else spec_from_args(args, state)
         config = {k: getattr(args, k) for k in _CONFIG_KEYS if hasattr(args, k)}
         spe = None
         loader = kwargs.get("train_dataloader")
