@@ -10,6 +10,7 @@ import { DatabaseUnavailableError, errorReference, RateLimitedError } from '../a
 import { logAtMostEvery } from '../log-at-most-every';
 import type { Db } from '../db/open-database';
 import type { RunVerdicts } from '../runs/run-verdicts';
+import { compressJsonReplies } from './compress-json';
 import { createDashboardAuth, INGEST_PROCEDURES, proceduresOf } from './dashboard-auth';
 import type { RateLimiter } from './rate-limit';
 
@@ -97,6 +98,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
         const got = req.headers['content-type'] ? `got "${req.headers['content-type']}"` : 'none was sent';
         return json(res, 415, { error: { message: `send the body as JSON with Content-Type: application/json (${got})`, data: { code: 'UNSUPPORTED_MEDIA_TYPE', httpStatus: 415 } } });
       }
+      compressJsonReplies(req, res);
       return trpc(req, res);
     }
     if (url === '/healthz') return json(res, 200, { ok: true, database: opts.db.provider });
