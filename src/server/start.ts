@@ -9,6 +9,7 @@ import { createRateLimiter } from './http/rate-limit';
 import { ensureDefaultProject } from './keys/ensure-default-project';
 import { createAlerting } from './alerts/alerting';
 import { createRunVerdicts } from './runs/run-verdicts';
+import { pageDataFor, providePageData } from './page-data';
 
 export interface StartOptions {
   config: Config;
@@ -50,6 +51,7 @@ export async function start({ config, pages, log = console.log }: StartOptions):
     log(`lrscope: created project "${first.project.name}" with API key ${first.key}`);
     log('lrscope: keep this key; it is shown once (more keys: npx lrscope keys create --project NAME)');
   }
+  providePageData(pageDataFor(db.prisma));
   const handler = pages === 'none' ? undefined : await nextHandler(pages, config);
   const alerting = createAlerting(db, {
     settings: { publicUrl: config.publicUrl, webhookUrl: config.webhookUrl, webhookSecret: config.webhookSecret },
