@@ -27,6 +27,8 @@ export interface ScaleSeed {
   longFlagged: number;
   /** A run whose loss turns NaN at step 8,400. */
   nanRun: number;
+  /** Every run whose loss turns NaN (each has an open alert for it). */
+  nanRuns: number[];
   /** A run with 50,000 points. */
   bigRun: number;
   /** Ten runs for the compare page. */
@@ -40,7 +42,7 @@ export async function seedScale(server: TestServer): Promise<ScaleSeed> {
   data(await mutate(server.url, 'alerts.setRules', { project: PROJECTS[2], stallSeconds: 10 }));
   const runIds: number[] = [];
   let longFlagged = 0;
-  let nanRun = 0;
+  const nanRuns: number[] = [];
   for (let i = 0; i < SCALE_RUNS; i++) {
     const p = i % 3;
     const key = keys[p];
@@ -59,7 +61,7 @@ export async function seedScale(server: TestServer): Promise<ScaleSeed> {
     } else if (kind === 2) {
       const id = await createRun(server.url, key, { name, project, schedule: MULTISTEP, stepsPerEpoch: 500 });
       await logPoints(server.url, key, id, multistepPoints(0, 10_000, 500, 100).map((pt) => (pt.step >= 8400 ? { ...pt, loss: 'NaN' } : pt)));
-      if (!nanRun) nanRun = id;
+      nanRuns.push(id);
       runIds.push(id);
     } else {
       const id = await createRun(server.url, key, { name, project });
@@ -70,5 +72,5 @@ export async function seedScale(server: TestServer): Promise<ScaleSeed> {
   const bigRun = await createRun(server.url, server.apiKey, { name: 'xtts-v2-coqui-stepwise-50k-points', schedule: COQUI_SCHEDULE, config: { scheduler_after_epoch: true } });
   await logPoints(server.url, server.apiKey, bigRun, coquiPoints(0, 50_000, 1));
   runIds.push(bigRun);
-  return { longFlagged, nanRun, bigRun, compare: runIds.filter((_, i) => i % 4 === 1).slice(0, 10), runIds };
+  return { longFlagged, nanRun: nanRuns[0], nanRuns, bigRun, compare: runIds.filter((_, i) => i % 4 === 1).slice(0, 10), runIds };
 }

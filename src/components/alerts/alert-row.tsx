@@ -32,7 +32,9 @@ export function AlertRow({ alert: a, selected, onSelect, onAck, onRun }: { alert
         {a.step !== null ? <Link href={`/runs/${a.run.id}?step=${a.step}`}>{formatStep(a.step)}</Link> : '—'}
       </td>
       <td className="wrap hide-narrow">
-        {a.message}
+        <span className="clamp-2" title={a.message}>
+          {a.message}
+        </span>
         {a.expected !== null && a.actual !== null && (
           <span className="muted">
             {' '}

@@ -152,7 +152,7 @@ export function AlertsView() {
                     </caption>
                     <thead>
                       <tr>
-                        <th scope="col" style={{ width: 36 }}>
+                        <th scope="col" style={{ width: 44 }}>
                           {ids.length > 0 ? (
                             <input type="checkbox" checked={all} onChange={(e) => setSelected((s) => (e.target.checked ? [...new Set([...s, ...ids])] : s.filter((x) => !ids.includes(x))))} aria-label={`Select every open alert in ${KIND_WORDS[g.kind] ?? g.kind}`} />
                           ) : (

@@ -14,7 +14,10 @@ export function RunHeader({ run: r, firstPointAt, liveStatus }: { run: Run; firs
         <Link href="/">Runs</Link> / <Link href={`/?project=${encodeURIComponent(r.project)}`}>{r.project}</Link>
       </nav>
       <div className="page-head">
-        <h1 data-testid="run-name">{r.name}</h1>
+        {/* At most three lines, so the verdict stays in view; the whole name on hover and focus. */}
+        <h1 data-testid="run-name" className="clamp-3" title={r.name} tabIndex={0}>
+          {r.name}
+        </h1>
       </div>
       <div className="health-line" data-testid="run-badges">
         <StatusBadge status={r.status} />

@@ -38,7 +38,7 @@ const COLUMNS: { key: SortKey | null; label: string; width: number | string; cla
   { key: null, label: 'Expected LR', width: 96, className: 'num hide-narrow hide-md' },
   { key: 'verdict', label: 'Verdict', width: 190 },
   { key: null, label: 'Health', width: 170 },
-  { key: 'started', label: 'Created', width: 128, className: 'hide-narrow hide-md' },
+  { key: 'started', label: 'Created', width: 140, className: 'hide-narrow hide-md' },
   { key: 'lastSeen', label: 'Last seen', width: 96 },
 ];
 
@@ -172,7 +172,7 @@ export function RunsTable() {
               <caption className="sr-only">Runs, sorted by {SORT_WORDS[view.sort]}, {view.dir === 'asc' ? 'ascending' : 'descending'}</caption>
               <thead>
                 <tr>
-                  <th scope="col" style={{ width: 36 }}>
+                  <th scope="col" style={{ width: 40 }}>
                     <span className="sr-only">Select for compare</span>
                   </th>
                   {COLUMNS.map((c) => (
