@@ -171,7 +171,7 @@ describe('runs, alerts and run pages at scale', () => {
     await settle(page, `/runs/${seed.nanRun}`);
     await expect.poll(() => page.getByTestId('run-badges').getByTestId('health-badge').textContent()).toMatch(/^Loss NaN\/Inf since step 8,400/);
     expect(await page.getByTestId('stat-loss').textContent()).toBe('NaN or ∞');
-    expect(await page.title()).toContain('sweep-2-vit-large');
+    await expect.poll(() => page.title()).toContain('sweep-2-vit-large');
     await page.getByTestId('loss-chart').waitFor();
   });
 
@@ -196,7 +196,7 @@ describe('runs, alerts and run pages at scale', () => {
     await expect.poll(() => page.url()).toMatch(/\?log=1$/);
     await page.goBack();
     await expect.poll(() => page.url()).toBe(`${server.url}/runs/${seed.bigRun}`);
-    expect(await page.title()).toBe('xtts-v2-coqui-stepwise-50k-points · Run · lrscope');
+    await expect.poll(() => page.title()).toBe('xtts-v2-coqui-stepwise-50k-points · Run · lrscope');
   });
 
   it('answers 404 for a run that does not exist', async () => {
