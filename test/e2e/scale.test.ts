@@ -84,7 +84,7 @@ describe('layout at scale', () => {
         expect(badge.y + badge.height, 'the verdict is on the first screen').toBeLessThanOrEqual(height);
         await screenshot(p, `scale-run-long-${tag}`);
         await settle(p, '/');
-        await screenshot(p, `scale-runs-${tag}`, { readme: tag === 'desktop' });
+        await screenshot(p, `scale-runs-${tag}`, { readme: tag === 'desktop', fullPage: false });
       } finally {
         await p.close();
       }

@@ -7,7 +7,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { StatusBadge, VerdictBadge } from '@/components/badges';
 import { ChartCanvas, type LineDataset } from '@/components/chart/chart-canvas';
-import { Empty, ErrorState, Loading } from '@/components/states';
+import { Empty } from '@/components/states';
 import { useChartPoints } from '@/components/use-chart-points';
 import { type AxisMaps, axisAvailable, bucketsToXY, epochMap, stepMap, X_MODES, X_TITLES, type XMode, xExactFormatter, xFormatter } from '@/lib/ui/axes';
 import { COMPARE_MAX, COMPARE_MIN, type CompareState, compareQuery, parseCompare } from '@/lib/ui/compare-url';
@@ -149,23 +149,35 @@ export function CompareView() {
               <span className="mono">{state.smooth === 0 ? 'off' : state.smooth.toFixed(2)}</span>
             </div>
           </section>
-          {loading ? (
-            <Loading label="Loading series…" />
-          ) : (
-            <>
-              <section className="panel" aria-labelledby="cmp-lr">
-                <h2 id="cmp-lr">Learning rate: actual (solid) and expected (dashed)</h2>
-                <ChartCanvas testId="compare-lr-chart" label={`Learning rate of ${state.runs.length} runs by ${X_TITLES[mode]}`} datasets={lrDatasets} xTitle={X_TITLES[mode]} xFormat={xFmt} yFormat={formatLr} integerX={mode === 'step'} xTooltip={xExact} yLog={yLog} yTitle="learning rate" resetKey={`${mode}-${resetKey}`} onView={onView} />
-              </section>
-              <section className="panel" aria-labelledby="cmp-loss">
-                <h2 id="cmp-loss">Loss{state.smooth > 0 ? ` (EMA ${state.smooth.toFixed(2)}; raw faint)` : ''}</h2>
-                <ChartCanvas testId="compare-loss-chart" label={`Loss of ${state.runs.length} runs by ${X_TITLES[mode]}`} datasets={lossDatasets} xTitle={X_TITLES[mode]} xFormat={xFmt} integerX={mode === 'step'} xTooltip={xExact} yFormat={formatValue} resetKey={`${mode}-${resetKey}`} onView={onView} />
-              </section>
-            </>
-          )}
+          {/* The panels are drawn at once at their final size: the series fill them without moving anything. */}
+          <section className="panel" aria-labelledby="cmp-lr" aria-busy={loading}>
+            <h2 id="cmp-lr">Learning rate: actual (solid) and expected (dashed)</h2>
+            {loading ? (
+              <ChartPlaceholder />
+            ) : (
+              <ChartCanvas testId="compare-lr-chart" label={`Learning rate of ${state.runs.length} runs by ${X_TITLES[mode]}`} datasets={lrDatasets} xTitle={X_TITLES[mode]} xFormat={xFmt} yFormat={formatLr} integerX={mode === 'step'} xTooltip={xExact} yLog={yLog} yTitle="learning rate" resetKey={`${mode}-${resetKey}`} onView={onView} />
+            )}
+          </section>
+          <section className="panel" aria-labelledby="cmp-loss" aria-busy={loading}>
+            <h2 id="cmp-loss">Loss{state.smooth > 0 ? ` (EMA ${state.smooth.toFixed(2)}; raw faint)` : ''}</h2>
+            {loading ? (
+              <ChartPlaceholder />
+            ) : (
+              <ChartCanvas testId="compare-loss-chart" label={`Loss of ${state.runs.length} runs by ${X_TITLES[mode]}`} datasets={lossDatasets} xTitle={X_TITLES[mode]} xFormat={xFmt} integerX={mode === 'step'} xTooltip={xExact} yFormat={formatValue} resetKey={`${mode}-${resetKey}`} onView={onView} />
+            )}
+          </section>
         </>
       )}
     </>
+  );
+}
+
+function ChartPlaceholder() {
+  return (
+    <div className="chart-box" role="status">
+      <span className="sr-only">Loading series…</span>
+      <div className="skeleton" style={{ height: '100%' }} />
+    </div>
   );
 }
 
