@@ -1,10 +1,12 @@
 // One run in the runs table; a card on a phone (see table.cards in globals.css).
 import Link from 'next/link';
+import { memo } from 'react';
 import { HealthBadge, StatusBadge, VerdictBadge } from '@/components/badges';
 import { formatAgo, formatDateTime, formatLr, formatStep } from '@/lib/ui/format';
 import type { Run } from '@/trpc/types';
 
-export function RunRow({ run, now, selected, onToggle, disabled }: { run: Run; now: number; selected: boolean; onToggle: (id: number) => void; disabled: boolean }) {
+// Memoised: a live update of one run re-renders one row, not the hundred on screen.
+export const RunRow = memo(function RunRow({ run, now, selected, onToggle, disabled }: { run: Run; now: number; selected: boolean; onToggle: (id: number) => void; disabled: boolean }) {
   return (
     <tr className={selected ? 'selected' : undefined} data-testid={`run-row-${run.id}`}>
       <td className="select">
@@ -50,4 +52,4 @@ export function RunRow({ run, now, selected, onToggle, disabled }: { run: Run; n
       </td>
     </tr>
   );
-}
+});

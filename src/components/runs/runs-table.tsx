@@ -117,7 +117,7 @@ export function RunsTable() {
   const loadingMore = pages.length > 1 && !!last?.isFetching && !last.data;
   const anyFilter = !!(view.project || view.status || view.flagged !== undefined || view.search);
 
-  const toggle = (id: number) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : s.length >= COMPARE_MAX ? s : [...s, id]));
+  const toggle = useCallback((id: number) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : s.length >= COMPARE_MAX ? s : [...s, id])), []);
 
   if (first?.isSuccess && rows.length === 0 && !anyFilter) {
     return (
