@@ -152,7 +152,13 @@ function usePreviewUrl(state: Parameters<typeof previewQuery>[0], apply: (u: Ret
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [current]);
   const settled = useDebounced(want, 400);
+  const mounted = useRef(false);
   useEffect(() => {
+    // On arrival the URL is read, not written (a shared link must not be replaced by the defaults).
+    if (!mounted.current) {
+      mounted.current = true;
+      return;
+    }
     if (settled === current || (current === '' && settled === initial)) return;
     applied.current = settled;
     const href = `${pathname}?${settled}`;
