@@ -28,7 +28,8 @@ export function parseCompare(params: { get(name: string): string | null }): Comp
     ),
   ];
   const x = MODES.includes(params.get('x') as XMode) ? (params.get('x') as XMode) : 'step';
-  const s = Number(params.get('smooth'));
+  const raw = params.get('smooth');
+  const s = raw === null || raw === '' ? Number.NaN : Number(raw);
   const smooth = Number.isFinite(s) && s >= 0 && s < 1 ? s : 0.6;
   return { runs: asked.slice(0, COMPARE_MAX), x, smooth, dropped: asked.slice(COMPARE_MAX) };
 }

@@ -120,6 +120,8 @@ describe('compare URL', () => {
     expect(q).toBe('runs=3,7,12&x=epoch&smooth=0.8');
     expect(parseCompare(new URLSearchParams(q))).toEqual({ runs: [3, 7, 12], x: 'epoch', smooth: 0.8, dropped: [] });
     expect(compareHref([1, 2])).toBe('/compare?runs=1,2');
+    expect(parseCompare(new URLSearchParams('runs=1,2')).smooth, 'no smoothing given: the default, not off').toBe(0.6);
+    expect(parseCompare(new URLSearchParams('runs=1,2&smooth=0')).smooth).toBe(0);
   });
   it('ignores junk and duplicates, and says which runs past the tenth it leaves out', () => {
     const s = parseCompare(new URLSearchParams('runs=1,1,x,-2,3,4,5,6,7,8,9,10,11,12&x=bogus&smooth=7'));
