@@ -25,7 +25,8 @@ export function RunsFilters({ filters, onChange }: { filters: RunFilters; onChan
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [typedSearch]);
   useEffect(() => {
-    if (typedProject !== (filters.project ?? '')) onChange({ project: typedProject || undefined });
+    // Project names are letters, digits and _ . -: anything else cannot match one.
+    if (typedProject !== (filters.project ?? '') && /^[A-Za-z0-9_.-]*$/.test(typedProject)) onChange({ project: typedProject || undefined });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [typedProject]);
   const anyFilter = !!(filters.project || filters.status || filters.flagged !== undefined || filters.search);

@@ -61,7 +61,7 @@ export const runsRouter = router({
     .input(
       z
         .strictObject({
-          project: input.text().max(100, 'must be at most 100 characters').optional(),
+          project: input.projectName.optional(),
           status: input.runStatus.optional(),
           flagged: z.boolean({ error: 'must be true or false' }).optional(),
           search: input.text().max(200, 'must be at most 200 characters').optional(),
