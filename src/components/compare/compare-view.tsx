@@ -110,7 +110,8 @@ export function CompareView() {
         <>
           <section className="panel" aria-labelledby="cmp-legend">
             <h2 id="cmp-legend">Runs</h2>
-            <ul className="legend" style={{ fontSize: 13, gap: '8px 22px' }} data-testid="compare-legend">
+            {/* One line per run whatever its name, so the charts below do not move when names load. */}
+            <ul className="legend compare-legend" data-testid="compare-legend">
               {state.runs.map((id, i) => {
                 const run = runData[i];
                 return (
