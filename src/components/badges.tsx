@@ -1,4 +1,5 @@
 // Status and verdict badges: colour plus words (and a symbol), never colour alone.
+import { type HealthIssue, healthWords } from '@/lib/ui/health';
 import { verdictBadge } from '@/lib/ui/verdict-words';
 import type { Verdict } from '@/lib/verdict';
 
@@ -22,7 +23,16 @@ export function VerdictBadge({ verdict }: { verdict: Verdict }) {
   const b = verdictBadge(verdict);
   return (
     <span className={`badge ${b.tone}`} title={b.title} data-testid="verdict-badge" data-kind={verdict.kind}>
-      {b.label}
+      <span className="label">{b.label}</span>
+    </span>
+  );
+}
+
+export function HealthBadge({ health }: { health: HealthIssue[] }) {
+  const h = healthWords(health);
+  return (
+    <span className={`badge ${h.tone}`} title={h.title} data-testid="health-badge" data-health={health[0]?.kind ?? 'ok'}>
+      <span className="label">{h.label}</span>
     </span>
   );
 }

@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { AlertsBadge } from '@/components/alerts/alerts-badge';
+import { ThemeToggle } from '@/components/theme-toggle';
 
 const LINKS = [
   { href: '/', label: 'Runs', match: (p: string) => p === '/' || p.startsWith('/runs') },
@@ -33,6 +34,7 @@ export function Nav() {
           ))}
         </ul>
       </nav>
+      <ThemeToggle />
     </header>
   );
 }

@@ -12,6 +12,7 @@ import { ensureDefaultProject } from './keys/ensure-default-project';
 import { createAlerting } from './alerts/alerting';
 import { guardedFetch, webhookTargetPolicy } from './alerts/guarded-fetch';
 import { createRunVerdicts } from './runs/run-verdicts';
+import { pageDataFor, providePageData } from './page-data';
 
 export interface StartOptions {
   config: Config;
@@ -62,6 +63,7 @@ export async function start({ config, pages, log = console.log }: StartOptions):
     log(`lrscope: created project "${first.project.name}" with API key ${first.key}`);
     log('lrscope: keep this key; it is shown once (more keys: npx lrscope keys create --project NAME)');
   }
+  providePageData(pageDataFor(db.prisma));
   const handler = pages === 'none' ? undefined : await nextHandler(pages, config);
   const alerting = createAlerting(db, {
     settings: { publicUrl: config.publicUrl, webhookUrl: config.webhookUrl, webhookSecret: config.webhookSecret },

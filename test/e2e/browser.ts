@@ -20,10 +20,10 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
   });
 }
 
-export async function screenshot(page: Page, name: string, opts: { readme?: boolean } = {}): Promise<string> {
+export async function screenshot(page: Page, name: string, opts: { readme?: boolean; fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: opts.fullPage ?? true });
   if (opts.readme && process.env.LRSCOPE_README_SHOTS === '1') {
     mkdirSync(README_SHOTS, { recursive: true });
     copyFileSync(file, path.join(README_SHOTS, `${name}.png`));

@@ -114,4 +114,25 @@ describe('schedule preview', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     expect(errors).toEqual([]);
   });
+  it('keeps the config in the URL: a shared link opens the same preview, and Back returns to the previous pick', async () => {
+    await page.goto(`${server.url}/preview`);
+    await page.getByLabel('Preset').selectOption({ label: 'HF cosine with warm-up' });
+    await expect.poll(() => page.url()).toMatch(/preset=[\w-]+/);
+    const hf = page.url();
+    await page.getByLabel('Preset').selectOption({ label: COQUI });
+    await expect.poll(() => page.url()).toContain('preset=coqui-xtts');
+    await page.getByLabel('Epochs').fill('7');
+    await expect.poll(() => page.url()).toContain('epochs=7');
+    await page.goBack();
+    await expect.poll(() => page.getByLabel('Epochs').inputValue()).not.toBe('7');
+    await page.goBack();
+    await expect.poll(() => page.url()).toBe(hf);
+    await expect.poll(() => text('preview-cadence')).toContain('The Trainer steps the scheduler after every optimizer step');
+
+    const edited = `${server.url}/preview?fw=pytorch&config=${encodeURIComponent(JSON.stringify({ name: 'StepLR', params: { step_size: 3, gamma: 0.5 }, interval: 'epoch', baseLr: 0.1 }))}&spe=100&epochs=9`;
+    await page.goto(edited);
+    await expect.poll(() => page.getByLabel('Config (JSON)').inputValue()).toContain('StepLR');
+    expect(await page.getByLabel('Epochs').inputValue()).toBe('9');
+    expect(errors).toEqual([]);
+  });
 });

@@ -29,18 +29,18 @@ export function AlertSettings({ project: asked }: { project?: string }) {
           <Link href="/alerts">Alerts</Link> <span className="muted">›</span> Rules &amp; webhooks
         </h1>
         <span className="spacer" />
-        {names.length > 0 && (
-          <div className="field" style={{ flexDirection: 'row', alignItems: 'center', gap: 8 }}>
-            <label htmlFor="alert-project">Project</label>
-            <select id="alert-project" value={project} onChange={(e) => router.replace(`/alerts/settings?project=${encodeURIComponent(e.target.value)}`, { scroll: false })}>
-              {names.map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
-          </div>
-        )}
+        {/* Drawn before the projects load, so nothing below moves when they do. */}
+        <div className="field" style={{ flexDirection: 'row', alignItems: 'center', gap: 8 }}>
+          <label htmlFor="alert-project">Project</label>
+          <select id="alert-project" value={project ?? ''} disabled={names.length === 0} onChange={(e) => router.push(`/alerts/settings?project=${encodeURIComponent(e.target.value)}`, { scroll: false })}>
+            {names.length === 0 && <option value="">…</option>}
+            {names.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </div>
       </div>
       {projects.isError ? (
         <ErrorState title="Could not load projects." error={projects.error} retry={() => void projects.refetch()} />

@@ -22,7 +22,7 @@ export function AlertsBadge() {
         position: 'absolute',
         top: -2,
         right: -5,
-        background: 'var(--bad)',
+        background: 'var(--bad-solid)',
         color: '#fff',
         borderRadius: 999,
         boxShadow: '0 0 0 2px #0f172a',
@@ -34,7 +34,7 @@ export function AlertsBadge() {
         textAlign: 'center',
       }}
     >
-      {open > 99 ? '99+' : open}
+      {open.toLocaleString('en-US')}
     </span>
   );
 }

@@ -1,26 +1,33 @@
 'use client';
-// Open and resolved alerts with links to the run and the step, and how their webhooks went;
-// refreshed when live.alerts nudges. Rules and channels are on /alerts/settings.
+// Open and resolved alerts, grouped by kind with exact counts, filtered by project, kind and run
+// (kept in the URL), acknowledged one by one, by selection or all matching at once; refreshed
+// when live.alerts nudges. Rules and channels are on /alerts/settings.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
-import { useState } from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useMemo, useState } from 'react';
 import { Empty, ErrorState, LiveIndicator, Loading } from '@/components/states';
-import { formatDateTime, formatLr, formatStep } from '@/lib/ui/format';
-import { CAUSE_SHORT } from '@/lib/ui/verdict-words';
-import type { Cause } from '@/lib/verdict';
+import { ALERT_KINDS, type AlertsViewState, alertsViewQuery, groupByKind, KIND_WORDS, parseAlertsView } from '@/lib/ui/alerts-view';
 import { useTRPC } from '@/trpc/client';
-import type { Alert } from '@/trpc/types';
-import { AlertDeliveries } from './delivery-badge';
+import { AlertRow } from './alert-row';
 
-const KIND: Record<string, string> = { flagged: 'LR off schedule', stalled: 'Run stalled', nonfinite_loss: 'Loss is NaN or infinite' };
-const STATE_TONE: Record<string, string> = { open: 'bad', acknowledged: 'warn', resolved: 'ok' };
+const LIMIT = 200;
 
 export function AlertsView() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [tab, setTab] = useState<'active' | 'resolved'>('active');
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const view = useMemo(() => parseAlertsView(new URLSearchParams(params?.toString() ?? '')), [params]);
+  const update = (patch: Partial<AlertsViewState>) => {
+    const qs = alertsViewQuery({ ...view, ...patch });
+    setSelected([]);
+    router.push(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
+  };
   const [started, setStarted] = useState(false);
+  const [selected, setSelected] = useState<number[]>([]);
   const feed = useSubscription(
     trpc.live.alerts.subscriptionOptions(undefined, {
       onData: ({ data }) => {
@@ -29,9 +36,21 @@ export function AlertsView() {
       },
     }),
   );
-  const list = useQuery({ ...trpc.alerts.list.queryOptions({ state: tab, limit: 200 }), enabled: started || feed.status === 'error' });
-  const acknowledge = useMutation(trpc.alerts.acknowledge.mutationOptions({ onSettled: () => void queryClient.invalidateQueries({ queryKey: trpc.alerts.list.pathKey() }) }));
-  const ack = (id: number) => acknowledge.mutate({ id });
+  const filter = { project: view.project, kind: view.kind, runId: view.runId };
+  const list = useQuery({ ...trpc.alerts.list.queryOptions({ state: view.tab, ...filter, limit: LIMIT }), enabled: started || feed.status === 'error' });
+  const projects = useQuery(trpc.alerts.projects.queryOptions());
+  const refresh = () => {
+    setSelected([]);
+    void queryClient.invalidateQueries({ queryKey: trpc.alerts.list.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.alerts.count.queryKey() });
+  };
+  const acknowledge = useMutation(trpc.alerts.acknowledge.mutationOptions({ onSettled: refresh }));
+  const acknowledgeMany = useMutation(trpc.alerts.acknowledgeMany.mutationOptions({ onSettled: refresh }));
+
+  const data = list.data;
+  const total = data?.kinds.reduce((n, k) => n + k.count, 0) ?? 0;
+  const runName = view.runId ? (data?.alerts.find((a) => a.run.id === view.runId)?.run.name ?? `run ${view.runId}`) : null;
+  const select = (id: number, on: boolean) => setSelected((s) => (on ? [...s, id] : s.filter((x) => x !== id)));
 
   return (
     <>
@@ -43,91 +62,142 @@ export function AlertsView() {
           Rules &amp; webhooks
         </Link>
         <div className="seg" role="group" aria-label="Which alerts">
-          <button type="button" aria-pressed={tab === 'active'} onClick={() => setTab('active')}>
-            Open{list.data && tab === 'active' ? ` (${list.data.openCount})` : ''}
+          <button type="button" aria-pressed={view.tab === 'active'} onClick={() => update({ tab: 'active' })}>
+            Active
           </button>
-          <button type="button" aria-pressed={tab === 'resolved'} onClick={() => setTab('resolved')}>
+          <button type="button" aria-pressed={view.tab === 'resolved'} onClick={() => update({ tab: 'resolved' })}>
             Resolved
           </button>
         </div>
       </div>
+
+      <form className="filters" role="search" aria-label="Filter alerts" onSubmit={(e) => e.preventDefault()}>
+        <div className="field">
+          <label htmlFor="a-project">Project</label>
+          <select id="a-project" value={view.project ?? ''} onChange={(e) => update({ project: e.target.value || undefined })}>
+            <option value="">All projects</option>
+            {(projects.data ?? []).map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.name} ({p.openAlerts} open)
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="a-kind">Kind</label>
+          <select id="a-kind" value={view.kind ?? ''} onChange={(e) => update({ kind: (e.target.value || undefined) as AlertsViewState['kind'] })}>
+            <option value="">Every kind</option>
+            {ALERT_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {KIND_WORDS[k]}
+              </option>
+            ))}
+          </select>
+        </div>
+        {runName && (
+          <button type="button" onClick={() => update({ runId: undefined })} data-testid="run-filter" title={runName} style={{ maxWidth: '100%' }}>
+            <span className="truncate" style={{ maxWidth: 260 }}>
+              Run: {runName}
+            </span>
+            <span aria-hidden="true">×</span>
+            <span className="sr-only">(show every run)</span>
+          </button>
+        )}
+      </form>
+
+      {data && view.tab === 'active' && (
+        <div className="bulk-bar" data-testid="alerts-summary">
+          <strong data-testid="open-count">
+            {data.openCount.toLocaleString('en-US')} open
+          </strong>
+          <span className="muted">
+            {data.kinds.map((k) => `${k.count.toLocaleString('en-US')} ${KIND_WORDS[k.kind] ?? k.kind}`).join(' · ') || 'none'}
+          </span>
+          <span className="spacer" style={{ flex: 1 }} />
+          <button type="button" disabled={selected.length === 0 || acknowledgeMany.isPending} onClick={() => acknowledgeMany.mutate({ ids: selected })} data-testid="ack-selected">
+            Acknowledge selected ({selected.length})
+          </button>
+          <button type="button" disabled={data.openCount === 0 || acknowledgeMany.isPending} onClick={() => acknowledgeMany.mutate(filter)} data-testid="ack-all">
+            Acknowledge all {data.openCount.toLocaleString('en-US')} open{view.project || view.kind || view.runId ? ' matching' : ''}
+          </button>
+        </div>
+      )}
+
       {list.isError ? (
         <ErrorState title="Could not load alerts." error={list.error} retry={() => void list.refetch()} />
-      ) : !list.data ? (
+      ) : !data ? (
         <Loading label="Loading alerts…" />
-      ) : list.data.alerts.length === 0 ? (
-        <Empty title={tab === 'active' ? 'No open alerts.' : 'No resolved alerts yet.'}>
+      ) : data.alerts.length === 0 ? (
+        <Empty title={view.tab === 'active' ? 'No active alerts.' : 'No resolved alerts yet.'}>
           <p>
             An alert opens when a run is flagged (its LR leaves the configured schedule), stops reporting, or logs a NaN loss; it resolves by itself when the problem clears. Webhooks (Slack-compatible) get the same alerts: set them, and which problems alert, under{' '}
             <Link href="/alerts/settings">Rules &amp; webhooks</Link>.
           </p>
         </Empty>
       ) : (
-        <div className="table-wrap">
-          <table className="runs" data-testid="alerts-table">
-            <caption className="sr-only">{tab === 'active' ? 'Open alerts' : 'Resolved alerts'}, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">State</th>
-                <th scope="col">Alert</th>
-                <th scope="col">Run</th>
-                <th scope="col" className="num">
-                  Step
-                </th>
-                <th scope="col">What happened</th>
-                <th scope="col">Webhooks</th>
-                <th scope="col">Opened</th>
-                <th scope="col">{tab === 'active' ? '' : 'Resolved'}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.alerts.map((a) => (
-                <AlertRow key={a.id} alert={a} onAck={ack} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <>
+          {groupByKind(data.alerts).map((g) => {
+            const count = data.kinds.find((k) => k.kind === g.kind)?.count ?? g.alerts.length;
+            const ids = g.alerts.filter((a) => a.state === 'open').map((a) => a.id);
+            const all = ids.length > 0 && ids.every((id) => selected.includes(id));
+            return (
+              <details key={g.kind} className="group" open data-testid={`alert-group-${g.kind}`}>
+                <summary>
+                  {KIND_WORDS[g.kind] ?? g.kind} <span className="muted">({count.toLocaleString('en-US')}{count > g.alerts.length ? `, newest ${g.alerts.length} shown` : ''})</span>
+                </summary>
+                <div className="table-wrap">
+                  <table className="runs cards" data-testid="alerts-table">
+                    <caption className="sr-only">
+                      {KIND_WORDS[g.kind] ?? g.kind}: {view.tab === 'active' ? 'active' : 'resolved'} alerts, newest first
+                    </caption>
+                    <thead>
+                      <tr>
+                        <th scope="col" style={{ width: 44 }}>
+                          {ids.length > 0 ? (
+                            <input type="checkbox" checked={all} onChange={(e) => setSelected((s) => (e.target.checked ? [...new Set([...s, ...ids])] : s.filter((x) => !ids.includes(x))))} aria-label={`Select every open alert in ${KIND_WORDS[g.kind] ?? g.kind}`} />
+                          ) : (
+                            <span className="sr-only">Select</span>
+                          )}
+                        </th>
+                        <th scope="col" style={{ width: 120 }}>
+                          State
+                        </th>
+                        <th scope="col" style={{ width: 'auto' }}>
+                          Run
+                        </th>
+                        <th scope="col" className="num" style={{ width: 84 }}>
+                          Step
+                        </th>
+                        <th scope="col" className="hide-narrow" style={{ width: '34%' }}>
+                          What happened
+                        </th>
+                        <th scope="col" className="hide-narrow hide-md" style={{ width: 150 }}>
+                          Webhooks
+                        </th>
+                        <th scope="col" style={{ width: 130 }}>
+                          Opened
+                        </th>
+                        <th scope="col" style={{ width: 130 }}>
+                          {view.tab === 'active' ? 'Action' : 'Resolved'}
+                        </th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {g.alerts.map((a) => (
+                        <AlertRow key={a.id} alert={a} selected={selected.includes(a.id)} onSelect={select} onAck={(id) => acknowledge.mutate({ id })} onRun={(runId) => update({ runId })} />
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </details>
+            );
+          })}
+          <p className="muted" data-testid="alerts-shown">
+            {data.alerts.length.toLocaleString('en-US')} of {total.toLocaleString('en-US')} shown
+            {data.nextCursor ? ' (newest first; narrow the filters to see the rest)' : ''}
+          </p>
+        </>
       )}
     </>
-  );
-}
-
-function AlertRow({ alert: a, onAck }: { alert: Alert; onAck: (id: number) => void }) {
-  return (
-    <tr data-testid={`alert-row-${a.id}`}>
-      <td>
-        <span className={`badge ${STATE_TONE[a.state] ?? 'muted'}`}>{a.state}</span>
-      </td>
-      <td>
-        {KIND[a.kind] ?? a.kind}
-        {a.cause && a.cause in CAUSE_SHORT && <div className="muted">{CAUSE_SHORT[a.cause as Cause]}</div>}
-      </td>
-      <td>
-        <Link href={`/runs/${a.run.id}`}>{a.run.name}</Link> <span className="muted">{a.run.project}</span>
-      </td>
-      <td className="num">{a.step !== null ? <Link href={`/runs/${a.run.id}?step=${a.step}`}>{formatStep(a.step)}</Link> : '—'}</td>
-      <td style={{ whiteSpace: 'normal', minWidth: 280 }}>
-        {a.message}
-        {a.expected !== null && a.actual !== null && (
-          <span className="muted">
-            {' '}
-            (expected {formatLr(a.expected)}, actual {formatLr(a.actual)})
-          </span>
-        )}
-      </td>
-      <td>
-        <AlertDeliveries deliveries={a.deliveries} />
-      </td>
-      <td>{formatDateTime(a.openedAt)}</td>
-      <td>
-        {a.state === 'open' ? (
-          <button type="button" onClick={() => onAck(a.id)} data-testid={`acknowledge-${a.id}`}>
-            Acknowledge
-          </button>
-        ) : (
-          formatDateTime(a.resolvedAt ?? a.acknowledgedAt)
-        )}
-      </td>
-    </tr>
   );
 }

@@ -30,7 +30,8 @@ export function RulesForm({ project }: { project: string }) {
   );
 
   if (rules.isError) return <ErrorState title="Could not load the rules." error={rules.error} retry={() => void rules.refetch()} />;
-  if (!values) return <Loading label="Loading rules…" rows={5} />;
+  // About the form's own height, so the panels below do not jump when it arrives.
+  if (!values) return <Loading label="Loading rules…" rows={16} />;
 
   const change = (patch: Partial<RulesFormValues>) => {
     setValues({ ...values, ...patch });

@@ -5,6 +5,8 @@
 // pan report the visible x range so the page can fetch that range at full detail.
 import type { Chart as ChartType, ChartDataset, ScatterDataPoint } from 'chart.js';
 import { useEffect, useRef } from 'react';
+import { useTheme } from '@/components/theme-toggle';
+import { exactNumber } from '@/lib/ui/format';
 
 export type XY = ScatterDataPoint;
 export type LineDataset = ChartDataset<'line', XY[]>;
@@ -24,6 +26,10 @@ export interface ChartCanvasProps {
   yTitle?: string;
   xFormat?: (v: number) => string;
   yFormat?: (v: number) => string;
+  /** Tooltip x: exact (a whole step, a full date); defaults to xFormat. */
+  xTooltip?: (v: number) => string;
+  /** x is a step count: ticks only on whole numbers. */
+  integerX?: boolean;
   yLog?: boolean;
   annotations?: ChartAnnotations;
   /** Called after a zoom or pan with the visible x range; null after a reset. */
@@ -74,7 +80,31 @@ function annotationOptions(a: ChartAnnotations | undefined) {
   return out;
 }
 
+/** Text and grid colours of the page's theme (CSS variables), for what Chart.js paints. */
+function themeColors() {
+  const css = getComputedStyle(document.documentElement);
+  const get = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+  return { text: get('--muted', '#525b69'), grid: get('--chart-grid', 'rgba(0,0,0,0.1)'), panel: get('--panel', '#fff'), fg: get('--text', '#111827') };
+}
+
+function applyTheme(chart: ChartType<'line', XY[]>) {
+  const c = themeColors();
+  const scales = chart.options.scales as Record<string, { ticks?: { color?: string }; grid?: { color?: string }; title?: { color?: string } }>;
+  for (const axis of Object.values(scales)) {
+    axis.ticks = { ...axis.ticks, color: c.text };
+    axis.grid = { ...axis.grid, color: c.grid };
+    axis.title = { ...axis.title, color: c.text };
+  }
+  const tooltip = chart.options.plugins!.tooltip!;
+  tooltip.backgroundColor = c.panel;
+  tooltip.titleColor = c.fg;
+  tooltip.bodyColor = c.fg;
+  tooltip.borderColor = c.grid;
+  tooltip.borderWidth = 1;
+}
+
 export function ChartCanvas(props: ChartCanvasProps) {
+  const theme = useTheme();
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const chartRef = useRef<ChartType<'line', XY[]> | null>(null);
   const propsRef = useRef(props);
@@ -106,7 +136,12 @@ export function ChartCanvas(props: ChartCanvasProps) {
           interaction: { mode: 'nearest', axis: 'x', intersect: false },
           elements: { point: { radius: 0, hitRadius: 6, hoverRadius: 3 }, line: { borderWidth: 1.6, tension: 0 } },
           scales: {
-            x: { type: 'linear', title: { display: true, text: p.xTitle }, ticks: { maxRotation: 0, autoSkipPadding: 16, callback: (v) => (propsRef.current.xFormat ? propsRef.current.xFormat(Number(v)) : Number(v).toLocaleString('en-US')) } },
+            x: {
+              type: 'linear',
+              title: { display: true, text: p.xTitle },
+              // The axis ends of a zoom are wherever the drag stopped: no label there, only on round ticks.
+              ticks: { maxRotation: 0, autoSkipPadding: 16, includeBounds: false, precision: p.integerX ? 0 : undefined, callback: (v) => (propsRef.current.xFormat ? propsRef.current.xFormat(Number(v)) : Number(v).toLocaleString('en-US')) },
+            },
             y: { type: p.yLog ? 'logarithmic' : 'linear', title: { display: !!p.yTitle, text: p.yTitle ?? '' }, ticks: { callback: (v) => (propsRef.current.yFormat ? propsRef.current.yFormat(Number(v)) : String(v)) } },
           },
           plugins: {
@@ -114,8 +149,14 @@ export function ChartCanvas(props: ChartCanvasProps) {
             decimation: { enabled: true, algorithm: 'min-max' },
             tooltip: {
               callbacks: {
-                title: (items) => (items[0] ? `${propsRef.current.xTitle} ${propsRef.current.xFormat ? propsRef.current.xFormat(items[0].parsed.x ?? 0) : (items[0].parsed.x ?? 0).toLocaleString('en-US')}` : ''),
-                label: (item) => `${item.dataset.label}: ${propsRef.current.yFormat ? propsRef.current.yFormat(item.parsed.y ?? 0) : item.parsed.y}`,
+                title: (items) => {
+                  if (!items[0]) return '';
+                  const x = items[0].parsed.x ?? 0;
+                  const f = propsRef.current.xTooltip ?? propsRef.current.xFormat;
+                  return `${propsRef.current.xTitle} ${f ? f(x) : x.toLocaleString('en-US')}`;
+                },
+                // Exact values: a user reading 7.5e-3 off a tooltip wants 0.0075 or 0.00749, not a rounding.
+                label: (item) => `${item.dataset.label}: ${exactNumber(item.parsed.y ?? 0)}`,
               },
               filter: (item) => !(item.dataset as { hideInTooltip?: boolean }).hideInTooltip,
             },
@@ -128,6 +169,8 @@ export function ChartCanvas(props: ChartCanvasProps) {
           },
         },
       });
+      applyTheme(chartRef.current);
+      chartRef.current.update('none');
     });
     return () => {
       disposed = true;
@@ -146,8 +189,13 @@ export function ChartCanvas(props: ChartCanvasProps) {
     scales.x.title = { display: true, text: props.xTitle };
     scales.y.title = { display: !!props.yTitle, text: props.yTitle ?? '' };
     chart.options.plugins!.annotation = { annotations: annotationOptions(props.annotations) };
+    const x = chart.options.scales!.x as { ticks: { precision?: number } };
+    x.ticks.precision = props.integerX ? 0 : undefined;
+    applyTheme(chart);
     chart.update('none');
   });
+  // (The effect above runs on every render; a theme change renders this component.)
+  void theme;
 
   // Reset zoom when asked.
   const firstReset = useRef(true);

@@ -7,8 +7,9 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { StatusBadge, VerdictBadge } from '@/components/badges';
 import { ChartCanvas, type LineDataset } from '@/components/chart/chart-canvas';
-import { Empty, ErrorState, Loading } from '@/components/states';
-import { type AxisMaps, axisAvailable, bucketsToXY, epochMap, stepMap, X_MODES, X_TITLES, type XMode, xFormatter } from '@/lib/ui/axes';
+import { Empty } from '@/components/states';
+import { useChartPoints } from '@/components/use-chart-points';
+import { type AxisMaps, axisAvailable, bucketsToXY, epochMap, stepMap, X_MODES, X_TITLES, type XMode, xExactFormatter, xFormatter } from '@/lib/ui/axes';
 import { COMPARE_MAX, COMPARE_MIN, type CompareState, compareQuery, parseCompare } from '@/lib/ui/compare-url';
 import { ema } from '@/lib/ui/ema';
 import { formatLr, formatValue } from '@/lib/ui/format';
@@ -16,7 +17,8 @@ import { useTRPC } from '@/trpc/client';
 import type { Run, Series } from '@/trpc/types';
 
 export const PALETTE = ['#ea580c', '#2563eb', '#16a34a', '#9333ea', '#db2777', '#0891b2', '#ca8a04', '#4b5563', '#dc2626', '#65a30d'];
-const MAX_POINTS = 1500;
+// Epoch and time only map steps to x values: a few hundred samples draw the axis as well as more.
+const AXIS_SAMPLES = 300;
 
 export function CompareView() {
   const trpc = useTRPC();
@@ -25,15 +27,24 @@ export function CompareView() {
   const params = useSearchParams();
   const state = useMemo(() => parseCompare(new URLSearchParams(params?.toString() ?? '')), [params]);
   const [yLog, setYLog] = useState(false);
-  const update = (patch: Partial<CompareState>) => router.replace(`${pathname}?${compareQuery({ ...state, ...patch })}`, { scroll: false });
+  // Each choice is a history entry: Back undoes it.
+  const update = (patch: Partial<CompareState>) => router.push(`${pathname}?${compareQuery({ ...state, ...patch })}`, { scroll: false });
+  // One point per pixel of a full-width chart at most: more is bytes the chart cannot draw.
+  const maxPoints = useChartPoints(1000);
+  const [zoomed, setZoomed] = useState(false);
+  const [resetKey, setResetKey] = useState(0);
+  const resetZoom = () => {
+    setZoomed(false);
+    setResetKey((k) => k + 1);
+  };
 
   const runs = useQueries({ queries: state.runs.map((id) => trpc.runs.get.queryOptions({ id })) });
-  const need = (metric: string) => useQueries({ queries: state.runs.map((id) => ({ ...trpc.runs.series.queryOptions({ runId: id, metric, maxPoints: MAX_POINTS }), placeholderData: keepPreviousData })) });
-  const lr = need('lr');
-  const expected = need('expected_lr');
-  const loss = need('loss');
-  const epochs = need('epoch');
-  const times = need('time');
+  const need = (metric: string, points: number) => useQueries({ queries: state.runs.map((id) => ({ ...trpc.runs.series.queryOptions({ runId: id, metric, maxPoints: points }), placeholderData: keepPreviousData })) });
+  const lr = need('lr', maxPoints);
+  const expected = need('expected_lr', maxPoints);
+  const loss = need('loss', maxPoints);
+  const epochs = need('epoch', AXIS_SAMPLES);
+  const times = need('time', AXIS_SAMPLES);
 
   const maps: AxisMaps[] = state.runs.map((_, i) => ({ epoch: epochMap(epochs[i]?.data?.points ?? []), time: stepMap(times[i]?.data?.points ?? []) }));
   const loadedMaps = maps.filter((_, i) => epochs[i]?.data && times[i]?.data);
@@ -41,6 +52,8 @@ export function CompareView() {
   const mode: XMode = available(state.x) ? state.x : 'step';
   const spanMs = mode === 'wall' ? Math.max(0, ...maps.map((m) => (m.time.values.length ? (m.time.values[m.time.values.length - 1] - m.time.values[0]) * 1000 : 0))) : undefined;
   const xFmt = xFormatter(mode, spanMs);
+  const xExact = xExactFormatter(mode);
+  const onView = (range: { min: number; max: number } | null) => setZoomed(range !== null);
 
   const runData = runs.map((q) => q.data?.run);
   const missing = runs.map((q, i) => (q.isError ? state.runs[i] : null)).filter((x): x is number => x !== null);
@@ -70,6 +83,14 @@ export function CompareView() {
         <span className="spacer" />
         <RunPicker selected={state.runs} onAdd={add} />
       </div>
+      {state.dropped.length > 0 && (
+        <div role="status" className="panel notice" style={{ marginBottom: 12 }} data-testid="compare-dropped">
+          At most {COMPARE_MAX} runs can be compared; left out: {state.dropped.map((id) => `run ${id}`).join(', ')}.{' '}
+          <button type="button" onClick={() => update({})}>
+            Keep the first {COMPARE_MAX} only
+          </button>
+        </div>
+      )}
       {missing.length > 0 && (
         <div role="alert" className="panel" style={{ marginBottom: 12, color: 'var(--bad)' }}>
           Not found: run{missing.length > 1 ? 's' : ''} {missing.join(', ')}.{' '}
@@ -89,13 +110,16 @@ export function CompareView() {
         <>
           <section className="panel" aria-labelledby="cmp-legend">
             <h2 id="cmp-legend">Runs</h2>
-            <ul className="legend" style={{ fontSize: 13, gap: '8px 22px' }} data-testid="compare-legend">
+            {/* One line per run whatever its name, so the charts below do not move when names load. */}
+            <ul className="legend compare-legend" data-testid="compare-legend">
               {state.runs.map((id, i) => {
                 const run = runData[i];
                 return (
                   <li key={id} data-testid={`compare-run-${id}`}>
                     <span className="swatch" style={{ borderColor: PALETTE[i % PALETTE.length] }} aria-hidden="true" />
-                    <Link href={`/runs/${id}`}>{run?.name ?? `run ${id}`}</Link>
+                    <Link href={`/runs/${id}`} className="truncate" title={run?.name} style={{ maxWidth: 'min(420px, 60vw)' }}>
+                      {run?.name ?? `run ${id}`}
+                    </Link>
                     {run && <VerdictBadge verdict={run.verdict} />}
                     {run && <StatusBadge status={run.status} />}
                     <button type="button" onClick={() => remove(id)} aria-label={`Remove ${run?.name ?? `run ${id}`} from the comparison`} style={{ minHeight: 24, padding: '0 6px' }}>
@@ -116,6 +140,9 @@ export function CompareView() {
               <label className="checkbox">
                 <input type="checkbox" checked={yLog} onChange={(e) => setYLog(e.target.checked)} /> Log scale (LR)
               </label>
+              <button type="button" onClick={resetZoom} disabled={!zoomed} data-testid="compare-reset-zoom">
+                Reset zoom
+              </button>
               <label className="checkbox" htmlFor="smooth">
                 Loss smoothing (EMA)
               </label>
@@ -123,23 +150,35 @@ export function CompareView() {
               <span className="mono">{state.smooth === 0 ? 'off' : state.smooth.toFixed(2)}</span>
             </div>
           </section>
-          {loading ? (
-            <Loading label="Loading series…" />
-          ) : (
-            <>
-              <section className="panel" aria-labelledby="cmp-lr">
-                <h2 id="cmp-lr">Learning rate: actual (solid) and expected (dashed)</h2>
-                <ChartCanvas testId="compare-lr-chart" label={`Learning rate of ${state.runs.length} runs by ${X_TITLES[mode]}`} datasets={lrDatasets} xTitle={X_TITLES[mode]} xFormat={xFmt} yFormat={formatLr} yLog={yLog} yTitle="learning rate" resetKey={mode} />
-              </section>
-              <section className="panel" aria-labelledby="cmp-loss">
-                <h2 id="cmp-loss">Loss{state.smooth > 0 ? ` (EMA ${state.smooth.toFixed(2)}; raw faint)` : ''}</h2>
-                <ChartCanvas testId="compare-loss-chart" label={`Loss of ${state.runs.length} runs by ${X_TITLES[mode]}`} datasets={lossDatasets} xTitle={X_TITLES[mode]} xFormat={xFmt} yFormat={formatValue} resetKey={mode} />
-              </section>
-            </>
-          )}
+          {/* The panels are drawn at once at their final size: the series fill them without moving anything. */}
+          <section className="panel" aria-labelledby="cmp-lr" aria-busy={loading}>
+            <h2 id="cmp-lr">Learning rate: actual (solid) and expected (dashed)</h2>
+            {loading ? (
+              <ChartPlaceholder />
+            ) : (
+              <ChartCanvas testId="compare-lr-chart" label={`Learning rate of ${state.runs.length} runs by ${X_TITLES[mode]}`} datasets={lrDatasets} xTitle={X_TITLES[mode]} xFormat={xFmt} yFormat={formatLr} integerX={mode === 'step'} xTooltip={xExact} yLog={yLog} yTitle="learning rate" resetKey={`${mode}-${resetKey}`} onView={onView} />
+            )}
+          </section>
+          <section className="panel" aria-labelledby="cmp-loss" aria-busy={loading}>
+            <h2 id="cmp-loss">Loss{state.smooth > 0 ? ` (EMA ${state.smooth.toFixed(2)}; raw faint)` : ''}</h2>
+            {loading ? (
+              <ChartPlaceholder />
+            ) : (
+              <ChartCanvas testId="compare-loss-chart" label={`Loss of ${state.runs.length} runs by ${X_TITLES[mode]}`} datasets={lossDatasets} xTitle={X_TITLES[mode]} xFormat={xFmt} integerX={mode === 'step'} xTooltip={xExact} yFormat={formatValue} resetKey={`${mode}-${resetKey}`} onView={onView} />
+            )}
+          </section>
         </>
       )}
     </>
+  );
+}
+
+function ChartPlaceholder() {
+  return (
+    <div className="chart-box" role="status">
+      <span className="sr-only">Loading series…</span>
+      <div className="skeleton" style={{ height: '100%' }} />
+    </div>
   );
 }
 
@@ -155,19 +194,21 @@ function RunPicker({ selected, onAdd }: { selected: number[]; onAdd: (id: number
   const list = useQuery({ ...trpc.runs.list.queryOptions({ search: q || undefined, limit: 8 }), enabled: open });
   const full = selected.length >= COMPARE_MAX;
   return (
-    <div style={{ position: 'relative' }}>
+    <div className="picker">
       <label htmlFor="add-run" className="sr-only">
         Add a run
       </label>
-      <input id="add-run" type="search" placeholder={full ? `At most ${COMPARE_MAX} runs` : 'Add a run…'} disabled={full} value={text} onFocus={() => setOpen(true)} onChange={(e) => { setText(e.target.value); setOpen(true); }} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)} aria-expanded={open} aria-controls="add-run-list" style={{ width: 260 }} />
+      <input id="add-run" type="search" placeholder={full ? `At most ${COMPARE_MAX} runs` : 'Add a run…'} disabled={full} value={text} onFocus={() => setOpen(true)} onChange={(e) => { setText(e.target.value); setOpen(true); }} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)} role="combobox" aria-autocomplete="list" aria-expanded={open && !full} aria-controls="add-run-list" />
       {open && !full && (
-        <ul id="add-run-list" className="panel" style={{ position: 'absolute', right: 0, top: 36, zIndex: 4, width: 320, listStyle: 'none', padding: 6, margin: 0 }}>
+        <ul id="add-run-list" className="panel">
           {list.isError && <li className="muted">Could not search runs.</li>}
           {list.data?.runs.length === 0 && <li className="muted">No runs match.</li>}
           {list.data?.runs.map((r: Run) => (
             <li key={r.id}>
               <button type="button" disabled={selected.includes(r.id)} onClick={() => { onAdd(r.id); setText(''); setOpen(false); }} style={{ width: '100%', justifyContent: 'space-between', border: 0 }}>
-                <span>{r.name}</span>
+                <span className="truncate" title={r.name}>
+                  {r.name}
+                </span>
                 <VerdictBadge verdict={r.verdict} />
               </button>
             </li>

@@ -1,22 +1,22 @@
 'use client';
-// The runs table: every run with status, last step, LR now and expected, verdict; filters in the
-// URL, keyset paging, live updates pushed over SSE (live.runs), selection for compare.
+// The runs table: every run with status, last step, LR now and expected, verdict and health;
+// filters and sort in the URL (sorted and paged by the server over all runs), live updates
+// pushed over SSE (live.runs), selection for compare.
 import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { StatusBadge, VerdictBadge } from '@/components/badges';
 import { ErrorState, LiveIndicator, Loading } from '@/components/states';
 import { COMPARE_MAX, COMPARE_MIN, compareHref } from '@/lib/ui/compare-url';
-import { formatAgo, formatDateTime, formatLr, formatStep } from '@/lib/ui/format';
-import { applyRunUpdate, type RunFilters, type SortDir, type SortKey, sortRuns } from '@/lib/ui/runs-view';
+import { applyRunUpdate, nextSort, parseRunsView, type RunsViewState, runsViewQuery, type SortKey } from '@/lib/ui/runs-view';
 import { useTRPC } from '@/trpc/client';
-import type { Run, RunsPage } from '@/trpc/types';
+import type { RunsPage } from '@/trpc/types';
 import { FirstRun } from './first-run';
+import { RunRow } from './run-row';
+import { RunsFilters } from './runs-filters';
 
 const PAGE = 100;
-const STATUSES = ['running', 'finished', 'crashed', 'stalled'] as const;
 
 function useNow(ms = 15_000) {
   // Re-renders relative times ("5 min ago"); no network.
@@ -28,28 +28,21 @@ function useNow(ms = 15_000) {
   return now;
 }
 
-function filtersFrom(params: URLSearchParams): RunFilters {
-  const status = params.get('status');
-  const flagged = params.get('flagged');
-  return {
-    project: params.get('project') || undefined,
-    status: (STATUSES as readonly string[]).includes(status ?? '') ? (status as RunFilters['status']) : undefined,
-    flagged: flagged === '1' ? true : flagged === '0' ? false : undefined,
-    search: params.get('q') || undefined,
-  };
-}
-
-const COLUMNS: { key: SortKey | null; label: string; className?: string }[] = [
-  { key: 'name', label: 'Name' },
-  { key: 'project', label: 'Project', className: 'hide-narrow' },
-  { key: 'status', label: 'Status' },
-  { key: 'lastStep', label: 'Last step', className: 'num hide-narrow' },
-  { key: 'lr', label: 'LR now', className: 'num hide-narrow' },
-  { key: null, label: 'Expected LR', className: 'num hide-narrow' },
-  { key: 'verdict', label: 'Verdict' },
-  { key: 'started', label: 'Started', className: 'hide-narrow' },
-  { key: 'lastSeen', label: 'Last seen' },
+// Widths for a fixed layout: the name takes what is left, so no name can push the verdict away.
+const COLUMNS: { key: SortKey | null; label: string; width: number | string; className?: string }[] = [
+  { key: 'name', label: 'Name', width: 'auto' },
+  { key: null, label: 'Project', width: 130, className: 'hide-narrow' },
+  { key: 'status', label: 'Status', width: 96 },
+  { key: 'lastStep', label: 'Last step', width: 92, className: 'num hide-narrow' },
+  { key: 'lr', label: 'LR now', width: 78, className: 'num hide-narrow hide-md' },
+  { key: null, label: 'Expected LR', width: 96, className: 'num hide-narrow hide-md' },
+  { key: 'verdict', label: 'Verdict', width: 190 },
+  { key: null, label: 'Health', width: 170 },
+  { key: 'started', label: 'Created', width: 140, className: 'hide-narrow hide-md' },
+  { key: 'lastSeen', label: 'Last seen', width: 96 },
 ];
+
+const SORT_WORDS: Record<SortKey, string> = { lastSeen: 'last seen', started: 'created', name: 'name', status: 'status', lastStep: 'last step', lr: 'LR now', verdict: 'verdict (flagged first)' };
 
 export function RunsTable() {
   const trpc = useTRPC();
@@ -57,33 +50,24 @@ export function RunsTable() {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
-  const filters = useMemo(() => filtersFrom(new URLSearchParams(params?.toString() ?? '')), [params]);
-  const [search, setSearch] = useState(filters.search ?? '');
-  const [sort, setSort] = useState<{ key: SortKey; dir: SortDir }>({ key: 'lastSeen', dir: 'desc' });
+  const view = useMemo(() => parseRunsView(new URLSearchParams(params?.toString() ?? '')), [params]);
   const [selected, setSelected] = useState<number[]>([]);
   const [live, setLive] = useState<'waiting' | 'started' | 'failed'>('waiting');
   const now = useNow();
 
-  const setParam = useCallback(
-    (name: string, value: string | undefined) => {
-      const next = new URLSearchParams(params?.toString() ?? '');
-      if (value) next.set(name, value);
-      else next.delete(name);
-      const qs = next.toString();
-      router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
+  // A user's change is a new history entry: Back undoes it.
+  const update = useCallback(
+    (patch: Partial<RunsViewState>) => {
+      const qs = runsViewQuery({ ...view, ...patch });
+      router.push(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
     },
-    [params, pathname, router],
+    [view, pathname, router],
   );
 
-  // Search as you type, a beat after the last key.
-  useEffect(() => {
-    const t = setTimeout(() => {
-      if ((filters.search ?? '') !== search.trim()) setParam('q', search.trim() || undefined);
-    }, 250);
-    return () => clearTimeout(t);
-  }, [search, filters.search, setParam]);
-
-  const input = useMemo(() => ({ project: filters.project, status: filters.status, flagged: filters.flagged, search: filters.search, limit: PAGE }), [filters]);
+  const input = useMemo(
+    () => ({ project: view.project, status: view.status, flagged: view.flagged, search: view.search, sort: view.sort, dir: view.dir, limit: PAGE }),
+    [view],
+  );
   // Keyset paging: one query per loaded page, each starting at the previous page's cursor.
   // (runs.list is a strict input; tRPC's infinite queries would add a "direction" field.)
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
@@ -93,8 +77,8 @@ export function RunsTable() {
   const pages = useQueries({ queries: pageOptions.map((o) => ({ ...o, enabled: live !== 'waiting' })) });
 
   // The feed's callbacks see the pages currently shown.
-  const current = useRef({ keys: pageOptions.map((o) => o.queryKey), filters });
-  current.current = { keys: pageOptions.map((o) => o.queryKey), filters };
+  const current = useRef({ keys: pageOptions.map((o) => o.queryKey), view });
+  current.current = { keys: pageOptions.map((o) => o.queryKey), view };
 
   const feed = useSubscription(
     trpc.live.runs.subscriptionOptions(undefined, {
@@ -102,12 +86,15 @@ export function RunsTable() {
         if (data.kind === 'start') setLive('started');
         else if (data.kind === 'resync') void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey() });
         else {
-          const { keys, filters: f } = current.current;
+          const { keys, view: v } = current.current;
           const shown = keys.map((k) => queryClient.getQueryData<RunsPage>(k));
           const at = shown.findIndex((p) => p?.runs.some((r) => r.id === data.run.id));
           // Replaced where it is; otherwise (newly matching) added on top of the first page.
           const target = at >= 0 ? at : 0;
-          queryClient.setQueryData<RunsPage>(keys[target], (old) => old && { ...old, runs: applyRunUpdate(old.runs, data.run, f) });
+          const old = shown[target];
+          const next = old && applyRunUpdate(old.runs, data.run, v, v.sort === 'lastSeen' && v.dir === 'desc');
+          if (next) queryClient.setQueryData<RunsPage>(keys[target], { ...old, runs: next });
+          else void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey() });
           const own = new Set(keys.map((k) => JSON.stringify(k)));
           // Lists read with other filters are re-read when shown again.
           void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey(), predicate: (q) => !own.has(JSON.stringify(q.queryKey)), refetchType: 'none' });
@@ -128,12 +115,9 @@ export function RunsTable() {
   const last = pages[pages.length - 1];
   const nextCursor = last?.data?.nextCursor ?? null;
   const loadingMore = pages.length > 1 && !!last?.isFetching && !last.data;
-  const sorted = sortRuns(rows, sort.key, sort.dir);
-  const projects = [...new Set(rows.map((r) => r.project))].sort();
-  const anyFilter = !!(filters.project || filters.status || filters.flagged !== undefined || filters.search);
+  const anyFilter = !!(view.project || view.status || view.flagged !== undefined || view.search);
 
-  const toggle = (id: number) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : s.length >= COMPARE_MAX ? s : [...s, id]));
-  const sortBy = (key: SortKey) => setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key === 'name' || key === 'project' ? 'asc' : 'desc' }));
+  const toggle = useCallback((id: number) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : s.length >= COMPARE_MAX ? s : [...s, id])), []);
 
   if (first?.isSuccess && rows.length === 0 && !anyFilter) {
     return (
@@ -166,53 +150,7 @@ export function RunsTable() {
         )}
       </div>
 
-      <form className="filters" role="search" aria-label="Filter runs" onSubmit={(e) => e.preventDefault()}>
-        <div className="field">
-          <label htmlFor="f-search">Name or tag</label>
-          <input id="f-search" type="search" placeholder="Search runs…" value={search} onChange={(e) => setSearch(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="f-project">Project</label>
-          <input
-            id="f-project"
-            type="text"
-            list="projects"
-            placeholder="All projects"
-            defaultValue={filters.project ?? ''}
-            onBlur={(e) => setParam('project', e.target.value.trim() || undefined)}
-            onKeyDown={(e) => e.key === 'Enter' && setParam('project', e.currentTarget.value.trim() || undefined)}
-          />
-          <datalist id="projects">
-            {projects.map((p) => (
-              <option key={p} value={p} />
-            ))}
-          </datalist>
-        </div>
-        <div className="field">
-          <label htmlFor="f-status">Status</label>
-          <select id="f-status" value={filters.status ?? ''} onChange={(e) => setParam('status', e.target.value || undefined)}>
-            <option value="">Any status</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-flagged">Verdict</label>
-          <select id="f-flagged" value={filters.flagged === undefined ? '' : filters.flagged ? '1' : '0'} onChange={(e) => setParam('flagged', e.target.value || undefined)}>
-            <option value="">Any verdict</option>
-            <option value="1">Flagged only</option>
-            <option value="0">Not flagged</option>
-          </select>
-        </div>
-        {anyFilter && (
-          <button type="button" onClick={() => { setSearch(''); router.replace(pathname, { scroll: false }); }}>
-            Clear filters
-          </button>
-        )}
-      </form>
+      <RunsFilters filters={view} onChange={update} />
 
       {first?.isError ? (
         <ErrorState title="Could not load runs." error={first.error} retry={() => void first.refetch()} />
@@ -223,26 +161,26 @@ export function RunsTable() {
           <p>
             <strong>No runs match these filters.</strong>
           </p>
-          <button type="button" onClick={() => { setSearch(''); router.replace(pathname, { scroll: false }); }}>
+          <button type="button" onClick={() => update({ search: undefined, project: undefined, status: undefined, flagged: undefined })}>
             Clear filters
           </button>
         </div>
       ) : (
         <>
           <div className="table-wrap">
-            <table className="runs" data-testid="runs-table">
-              <caption className="sr-only">Runs, {sort.key === 'lastSeen' ? 'most recently active first' : `sorted by ${sort.key} ${sort.dir === 'asc' ? 'ascending' : 'descending'}`}</caption>
+            <table className="runs cards" data-testid="runs-table">
+              <caption className="sr-only">Runs, sorted by {SORT_WORDS[view.sort]}, {view.dir === 'asc' ? 'ascending' : 'descending'}</caption>
               <thead>
                 <tr>
-                  <th scope="col">
+                  <th scope="col" style={{ width: 40 }}>
                     <span className="sr-only">Select for compare</span>
                   </th>
                   {COLUMNS.map((c) => (
-                    <th key={c.label} scope="col" className={c.className} aria-sort={c.key && sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+                    <th key={c.label} scope="col" className={c.className} style={{ width: c.width }} aria-sort={c.key && view.sort === c.key ? (view.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
                       {c.key ? (
-                        <button type="button" onClick={() => sortBy(c.key!)}>
+                        <button type="button" onClick={() => update(nextSort(view, c.key!))} data-testid={`sort-${c.key}`}>
                           {c.label}
-                          {sort.key === c.key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+                          {view.sort === c.key ? (view.dir === 'asc' ? ' ▲' : ' ▼') : ''}
                         </button>
                       ) : (
                         c.label
@@ -252,16 +190,15 @@ export function RunsTable() {
                 </tr>
               </thead>
               <tbody>
-                {sorted.map((r) => (
+                {rows.map((r) => (
                   <RunRow key={r.id} run={r} now={now} selected={selected.includes(r.id)} onToggle={toggle} disabled={!selected.includes(r.id) && selected.length >= COMPARE_MAX} />
                 ))}
               </tbody>
             </table>
           </div>
           <div className="row" style={{ marginTop: 10 }}>
-            <span className="muted">
-              {rows.length.toLocaleString('en-US')} run{rows.length === 1 ? '' : 's'} shown
-              {nextCursor && sort.key !== 'lastSeen' ? ' (sorted among those loaded)' : ''}
+            <span className="muted" data-testid="runs-shown">
+              {rows.length.toLocaleString('en-US')} run{rows.length === 1 ? '' : 's'} shown{nextCursor ? ', more below' : ''}
             </span>
             {(nextCursor || loadingMore) && (
               <button type="button" onClick={() => nextCursor && setCursors((c) => [...c, nextCursor])} disabled={loadingMore}>
@@ -272,44 +209,5 @@ export function RunsTable() {
         </>
       )}
     </>
-  );
-}
-
-function RunRow({ run, now, selected, onToggle, disabled }: { run: Run; now: number; selected: boolean; onToggle: (id: number) => void; disabled: boolean }) {
-  return (
-    <tr className={selected ? 'selected' : undefined} data-testid={`run-row-${run.id}`}>
-      <td>
-        <input type="checkbox" checked={selected} disabled={disabled} onChange={() => onToggle(run.id)} aria-label={`Select ${run.name} for compare`} />
-      </td>
-      <td className="name">
-        <Link href={`/runs/${run.id}`}>{run.name}</Link>
-        {run.tags.length > 0 && (
-          <span className="tags">
-            {run.tags.slice(0, 3).map((t) => (
-              <span key={t} className="tag">
-                {t}
-              </span>
-            ))}
-            {run.tags.length > 3 && <span className="tag">+{run.tags.length - 3}</span>}
-          </span>
-        )}
-      </td>
-      <td className="hide-narrow">{run.project}</td>
-      <td>
-        <StatusBadge status={run.status} />
-      </td>
-      <td className="num hide-narrow" data-testid="last-step">
-        {formatStep(run.lastStep)}
-      </td>
-      <td className="num mono hide-narrow">{formatLr(run.lastLr)}</td>
-      <td className="num mono hide-narrow">{formatLr(run.expectedLr)}</td>
-      <td>
-        <VerdictBadge verdict={run.verdict} />
-      </td>
-      <td className="hide-narrow" title={run.startedAt}>
-        {formatDateTime(run.startedAt)}
-      </td>
-      <td title={formatDateTime(run.lastSeenAt)}>{formatAgo(run.lastSeenAt, now)}</td>
-    </tr>
   );
 }

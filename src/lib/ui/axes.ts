@@ -131,19 +131,43 @@ export function stepsForX(mode: XMode, x0: number, x1: number, maps: AxisMaps): 
   return { from: Math.max(0, Math.floor(a)), to: Math.max(0, Math.ceil(b)) };
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The exact x for tooltips: a whole step, an epoch to 3 decimals, a full date and time, h:mm:ss. */
+export function xExactFormatter(mode: XMode): (v: number) => string {
+  switch (mode) {
+    case 'step':
+      return (v) => Math.round(v).toLocaleString('en-US');
+    case 'epoch':
+      return (v) => String(Number(v.toFixed(3)));
+    case 'wall':
+      return (v) => {
+        const d = new Date(v);
+        return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+      };
+    case 'relative':
+      return (v) => {
+        const s = Math.round(v);
+        return `${Math.floor(s / 3600)}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`;
+      };
+  }
+}
+
 /** Tick labels per mode. */
 export function xFormatter(mode: XMode, spanMs?: number): (v: number) => string {
   switch (mode) {
     case 'step':
-      return (v) => (Math.abs(v) >= 1e6 ? `${Number((v / 1e6).toPrecision(3))}M` : Math.abs(v) >= 1e4 ? `${Number((v / 1e3).toPrecision(3))}k` : v.toLocaleString('en-US'));
+      // Ticks of a zoomed axis can fall between steps; a step is a whole number.
+      return (v) => (!Number.isInteger(v) ? '' : Math.abs(v) >= 1e6 ? `${Number((v / 1e6).toPrecision(3))}M` : Math.abs(v) >= 1e4 ? `${Number((v / 1e3).toPrecision(3))}k` : v.toLocaleString('en-US'));
     case 'epoch':
       return (v) => String(Number(v.toFixed(2)));
     case 'wall':
+      // Always with the date: a run spans midnight, and a bare 09:00 does not say which day.
       return (v) => {
         const d = new Date(v);
-        const p = (n: number) => String(n).padStart(2, '0');
-        const hm = `${p(d.getHours())}:${p(d.getMinutes())}`;
-        return spanMs !== undefined && spanMs > 86_400_000 ? `${d.getMonth() + 1}/${d.getDate()} ${hm}` : hm;
+        const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+        return spanMs !== undefined && spanMs < 60_000 ? `${MONTHS[d.getMonth()]} ${d.getDate()} ${hm}:${pad(d.getSeconds())}` : `${MONTHS[d.getMonth()]} ${d.getDate()} ${hm}`;
       };
     case 'relative':
       return (v) => {

@@ -11,21 +11,27 @@ export interface CompareState {
   smooth: number;
 }
 
+/** What the URL asked for beyond the state: runs past the tenth, which are not shown. */
+export interface CompareRequest extends CompareState {
+  dropped: number[];
+}
+
 const MODES: XMode[] = ['step', 'epoch', 'wall', 'relative'];
 
-export function parseCompare(params: { get(name: string): string | null }): CompareState {
-  const runs = [
+export function parseCompare(params: { get(name: string): string | null }): CompareRequest {
+  const asked = [
     ...new Set(
       (params.get('runs') ?? '')
         .split(',')
         .map((s) => Number(s.trim()))
         .filter((n) => Number.isInteger(n) && n > 0),
     ),
-  ].slice(0, COMPARE_MAX);
+  ];
   const x = MODES.includes(params.get('x') as XMode) ? (params.get('x') as XMode) : 'step';
-  const s = Number(params.get('smooth'));
+  const raw = params.get('smooth');
+  const s = raw === null || raw === '' ? Number.NaN : Number(raw);
   const smooth = Number.isFinite(s) && s >= 0 && s < 1 ? s : 0.6;
-  return { runs, x, smooth };
+  return { runs: asked.slice(0, COMPARE_MAX), x, smooth, dropped: asked.slice(COMPARE_MAX) };
 }
 
 export function compareQuery(state: CompareState): string {

@@ -11,6 +11,14 @@ export function formatLr(v: number | null | undefined): string {
   return `${m}e${Number(exp)}`;
 }
 
+/** A number exactly as logged (shortest round-trip form), for tooltips: 0.00749, 1.2345678e-7. */
+export function exactNumber(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '—';
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  return String(v);
+}
+
 /** A metric value: compact, but enough digits to tell a loss curve apart. */
 export function formatValue(v: number | null | undefined): string {
   if (v === null || v === undefined) return '—';

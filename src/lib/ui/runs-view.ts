@@ -1,5 +1,5 @@
-// The runs table's client-side logic: which runs a filter shows (to place live updates), sort
-// orders, and merging a pushed summary into the loaded rows. Pure.
+// The runs page's state (filters and sort, kept in its URL) and the client-side logic for live
+// updates: which runs a filter shows, and merging a pushed summary into the loaded rows. Pure.
 import type { Verdict } from '../verdict';
 
 /** The fields of a run summary (server/runs/run-summary.ts) the table logic reads. */
@@ -17,18 +17,67 @@ export interface RunSummary {
 }
 
 export interface RunFilters {
+  /** A substring of the project's name. */
   project?: string;
   status?: RunSummary['status'];
   flagged?: boolean;
   search?: string;
 }
 
-export type SortKey = 'lastSeen' | 'name' | 'project' | 'status' | 'lastStep' | 'lr' | 'verdict' | 'started';
+/** The sort orders the server offers (runs.list). */
+export const SORT_KEYS = ['lastSeen', 'started', 'name', 'status', 'lastStep', 'lr', 'verdict'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
 export type SortDir = 'asc' | 'desc';
+
+export interface RunsViewState extends RunFilters {
+  sort: SortKey;
+  dir: SortDir;
+}
+
+const STATUSES = ['running', 'finished', 'crashed', 'stalled'] as const;
+
+/** The direction a column sorts in on its first click: names A→Z, flagged runs and the latest first. */
+export function firstDir(key: SortKey): SortDir {
+  return key === 'name' || key === 'status' ? 'asc' : 'desc';
+}
+
+/** A click on a column header: its first direction, or the other one if it is already the sort. */
+export function nextSort(state: { sort: SortKey; dir: SortDir }, key: SortKey): { sort: SortKey; dir: SortDir } {
+  if (state.sort !== key) return { sort: key, dir: firstDir(key) };
+  return { sort: key, dir: state.dir === 'asc' ? 'desc' : 'asc' };
+}
+
+export function parseRunsView(params: { get(name: string): string | null }): RunsViewState {
+  const status = params.get('status');
+  const flagged = params.get('flagged');
+  const sort = SORT_KEYS.includes(params.get('sort') as SortKey) ? (params.get('sort') as SortKey) : 'lastSeen';
+  const dirParam = params.get('dir');
+  const dir: SortDir = dirParam === 'asc' || dirParam === 'desc' ? dirParam : sort === 'lastSeen' ? 'desc' : firstDir(sort);
+  return {
+    project: params.get('project')?.trim() || undefined,
+    status: (STATUSES as readonly string[]).includes(status ?? '') ? (status as RunFilters['status']) : undefined,
+    flagged: flagged === '1' ? true : flagged === '0' ? false : undefined,
+    search: params.get('q')?.trim() || undefined,
+    sort,
+    dir,
+  };
+}
+
+/** The query string for a state; defaults are left out so the plain page has a plain address. */
+export function runsViewQuery(s: RunsViewState): string {
+  const q = new URLSearchParams();
+  if (s.search) q.set('q', s.search);
+  if (s.project) q.set('project', s.project);
+  if (s.status) q.set('status', s.status);
+  if (s.flagged !== undefined) q.set('flagged', s.flagged ? '1' : '0');
+  if (s.sort !== 'lastSeen') q.set('sort', s.sort);
+  if (s.dir !== (s.sort === 'lastSeen' ? 'desc' : firstDir(s.sort))) q.set('dir', s.dir);
+  return q.toString();
+}
 
 /** The same rule as the server's findRuns: every given filter must hold; search matches a substring of the name or a tag. */
 export function matchesFilters(run: RunSummary, f: RunFilters): boolean {
-  if (f.project && run.project !== f.project) return false;
+  if (f.project && !run.project.includes(f.project)) return false;
   if (f.status && run.status !== f.status) return false;
   if (f.flagged !== undefined && run.verdict.flagged !== f.flagged) return false;
   const q = f.search?.trim().toLowerCase();
@@ -36,42 +85,13 @@ export function matchesFilters(run: RunSummary, f: RunFilters): boolean {
   return true;
 }
 
-const VERDICT_ORDER: Record<string, number> = { flagged: 0, unknown: 1, unverifiable: 2, no_schedule: 3, ok: 4 };
-const STATUS_ORDER: Record<string, number> = { crashed: 0, stalled: 1, running: 2, finished: 3 };
-
-function compare(a: RunSummary, b: RunSummary, key: SortKey): number {
-  const num = (x: number | null) => (x === null ? Number.NEGATIVE_INFINITY : x);
-  switch (key) {
-    case 'lastSeen':
-      return Date.parse(a.lastSeenAt) - Date.parse(b.lastSeenAt) || a.id - b.id;
-    case 'started':
-      return Date.parse(a.startedAt) - Date.parse(b.startedAt) || a.id - b.id;
-    case 'name':
-      return a.name.localeCompare(b.name) || a.id - b.id;
-    case 'project':
-      return a.project.localeCompare(b.project) || a.name.localeCompare(b.name);
-    case 'status':
-      return STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.id - b.id;
-    case 'lastStep':
-      return num(a.lastStep) - num(b.lastStep) || a.id - b.id;
-    case 'lr':
-      return num(a.lastLr) - num(b.lastLr) || a.id - b.id;
-    case 'verdict':
-      return (VERDICT_ORDER[a.verdict.kind] ?? 9) - (VERDICT_ORDER[b.verdict.kind] ?? 9) || a.id - b.id;
-  }
-}
-
-export function sortRuns<R extends RunSummary>(runs: R[], key: SortKey, dir: SortDir): R[] {
-  const sign = dir === 'asc' ? 1 : -1;
-  return [...runs].sort((a, b) => sign * compare(a, b, key));
-}
-
 /**
  * Folds a pushed summary into the loaded rows: replaced when present, dropped when it no longer
- * matches the filters, added when it newly matches (it just changed, so it belongs at the top of
- * the default "last seen" order, i.e. on the first page).
+ * matches the filters, added on top when it newly matches and the order is "last seen" (it just
+ * changed, so that is where it belongs). Under another sort its place is the server's to say:
+ * the result is null, meaning "read the list again".
  */
-export function applyRunUpdate<R extends RunSummary>(rows: R[], run: R, f: RunFilters): R[] {
+export function applyRunUpdate<R extends RunSummary>(rows: R[], run: R, f: RunFilters, latestFirst = true): R[] | null {
   const i = rows.findIndex((r) => r.id === run.id);
   const keep = matchesFilters(run, f);
   if (i >= 0) {
@@ -80,5 +100,6 @@ export function applyRunUpdate<R extends RunSummary>(rows: R[], run: R, f: RunFi
     next[i] = run;
     return next;
   }
-  return keep ? [run, ...rows] : rows;
+  if (!keep) return rows;
+  return latestFirst ? [run, ...rows] : null;
 }

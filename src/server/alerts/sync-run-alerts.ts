@@ -8,6 +8,8 @@ import { rulesFromRow } from './rules';
 export interface BatchHints {
   /** The loss at the batch's highest step was NaN or infinite (true), finite (false), or absent. */
   latestLossNonFinite?: boolean;
+  /** With latestLossNonFinite: the first step of the batch's trailing non-finite losses. */
+  nonFiniteLossStep?: number;
 }
 
 const KINDS: AlertKind[] = ['flagged', 'stalled', 'nonfinite_loss'];
@@ -60,7 +62,7 @@ export async function syncRunAlerts(deps: AlertDeps, runId: number, hints: Batch
     await resolve('stalled');
   }
   if (hints.latestLossNonFinite === true && rules.nonfiniteLoss) {
-    await raise({ runId, kind: 'nonfinite_loss', message: 'The latest logged loss is NaN or infinite.', quietSeconds: rules.quietSeconds });
+    await raise({ runId, kind: 'nonfinite_loss', message: 'The latest logged loss is NaN or infinite.', step: hints.nonFiniteLossStep, quietSeconds: rules.quietSeconds });
   } else if (hints.latestLossNonFinite === false || !rules.nonfiniteLoss) {
     await resolve('nonfinite_loss');
   }

@@ -15,6 +15,7 @@ import { DatabaseUnavailableError, errorReference, RateLimitedError } from '../a
 import { logAtMostEvery } from '../log-at-most-every';
 import type { Db } from '../db/open-database';
 import type { RunVerdicts } from '../runs/run-verdicts';
+import { compressJsonReplies } from './compress-json';
 import { clientAddress, createDashboardAuth } from './dashboard-auth';
 import { createDashboardSessions } from './dashboard-sessions';
 import { createFailureThrottle } from './failure-throttle';
@@ -134,6 +135,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     if (req.method === 'GET' || req.method === 'HEAD') {
       const input = new URLSearchParams(search).get('input');
       if (input !== null && !jsonTextDepth(input, BODY_DEPTH).ok) return replyError(res, 400, 'BAD_REQUEST', `input nests deeper than ${BODY_DEPTH} levels`);
+      compressJsonReplies(req, res);
       return trpc(req, res);
     }
     // Every procedure takes JSON. tRPC would also parse FormData and octet-streams (for file
@@ -152,6 +154,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
       if (err instanceof BodyRefusedError) return replyError(res, err.status, err.code, err.message);
       throw err;
     }
+    compressJsonReplies(req, res);
     return trpc(req, res);
   }
 

@@ -54,7 +54,7 @@ export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: 
     // reconciles alerts with verdicts.
     try {
       await verdicts.afterBatch(runId, batch, points, duplicates === 0);
-      await alerting.syncRun(runId, { latestLossNonFinite: latestLossNonFinite(points) });
+      await alerting.syncRun(runId, lossHints(points));
     } catch (err) {
       console.error(`lrscope: run ${runId}: batch ${batch} stored, but its verdict could not be updated yet (${(err as Error).message}); retrying in the background`);
     }
@@ -63,9 +63,17 @@ export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: 
   return { accepted, duplicates };
 }
 
-/** Whether the loss at the batch's highest step is NaN or infinite; undefined when that point has no loss. */
-function latestLossNonFinite(points: PointInput[]): boolean | undefined {
+/**
+ * Whether the loss at the batch's highest step is NaN or infinite (undefined when that point has no
+ * loss), and if so the first step of the batch's trailing run of such losses: where it went wrong.
+ */
+function lossHints(points: PointInput[]): { latestLossNonFinite?: boolean; nonFiniteLossStep?: number } {
+  const withLoss = points.filter((p) => p.loss !== undefined).sort((a, b) => a.step - b.step);
   let top = points[0];
   for (const p of points) if (p.step > top.step) top = p;
-  return top.loss === undefined ? undefined : !Number.isFinite(top.loss);
+  if (top.loss === undefined) return {};
+  if (Number.isFinite(top.loss)) return { latestLossNonFinite: false };
+  let i = withLoss.length - 1;
+  while (i > 0 && !Number.isFinite(withLoss[i - 1].loss)) i--;
+  return { latestLossNonFinite: true, nonFiniteLossStep: withLoss[i].step };
 }

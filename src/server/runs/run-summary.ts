@@ -1,6 +1,7 @@
 // The shape runs have on the wire (runs.list, runs.get) and in the pages.
 import type { RunOptimizer } from '@/lib/optimizers/run-optimizers';
 import type { ScheduleSpec } from '@/lib/schedules/types';
+import { type HealthIssue, runHealth } from '@/lib/ui/health';
 import { type ObservedCadence, type Verdict, noScheduleVerdict, unknownVerdict } from '@/lib/verdict';
 
 export type RunStatus = 'running' | 'finished' | 'crashed' | 'stalled';
@@ -27,7 +28,12 @@ export interface RunSummary {
   expectedLr: number | null;
   pointCount: number;
   verdict: Verdict;
+  /** What is wrong with the training itself, beside the LR verdict: NaN/Inf loss, stalled. */
+  health: HealthIssue[];
 }
+
+// The open (or acknowledged) alerts that say a run is unhealthy; they carry where it started.
+const HEALTH_KINDS = ['nonfinite_loss', 'stalled'];
 
 export const RUN_SUMMARY_SELECT = {
   id: true,
@@ -50,6 +56,7 @@ export const RUN_SUMMARY_SELECT = {
   verdict: true,
   project: { select: { name: true } },
   tags: { select: { tag: true }, orderBy: { tag: 'asc' } },
+  alerts: { where: { openKey: { not: null }, kind: { in: HEALTH_KINDS } }, select: { kind: true, step: true, openedAt: true } },
 } as const;
 
 export interface RunRow {
@@ -73,6 +80,7 @@ export interface RunRow {
   verdict: unknown;
   project: { name: string };
   tags: { tag: string }[];
+  alerts: { kind: string; step: number | null; openedAt: Date }[];
 }
 
 export function toRunSummary(row: RunRow): RunSummary {
@@ -98,5 +106,10 @@ export function toRunSummary(row: RunRow): RunSummary {
     expectedLr: row.expectedLr,
     pointCount: row.pointCount,
     verdict: (row.verdict as Verdict | null) ?? (schedule || row.optimizers ? unknownVerdict() : noScheduleVerdict()),
+    health: runHealth(
+      row.status,
+      row.alerts.map((a) => ({ kind: a.kind, step: a.step, since: a.openedAt.toISOString() })),
+      { step: row.lastStep, at: row.lastSeenAt.toISOString() },
+    ),
   };
 }

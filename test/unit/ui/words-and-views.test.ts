@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareHref, compareQuery, parseCompare } from '@/lib/ui/compare-url';
 import { formatAgo, formatDuration, formatLr, formatValue, prettyJson } from '@/lib/ui/format';
-import { applyRunUpdate, matchesFilters, type RunSummary, sortRuns } from '@/lib/ui/runs-view';
+import { applyRunUpdate, matchesFilters, nextSort, parseRunsView, type RunSummary, runsViewQuery } from '@/lib/ui/runs-view';
 import { explainVerdict, verdictBadge } from '@/lib/ui/verdict-words';
 import type { Verdict } from '@/lib/verdict';
 
@@ -84,18 +84,33 @@ describe('runs table', () => {
     expect(matchesFilters(r, { status: 'finished' })).toBe(false);
     expect(matchesFilters(r, { project: 'other' })).toBe(false);
   });
-  it('sorts by any column, flagged runs first by verdict', () => {
-    const rows = [run(1), run(2, { verdict: coqui }), run(3)];
-    expect(sortRuns(rows, 'lastSeen', 'desc').map((r) => r.id)).toEqual([3, 2, 1]);
-    expect(sortRuns(rows, 'verdict', 'asc').map((r) => r.id)).toEqual([2, 1, 3]);
-    expect(sortRuns(rows, 'lastStep', 'asc').map((r) => r.id)).toEqual([1, 2, 3]);
+  it('matches a project by substring, like the server', () => {
+    expect(matchesFilters(run(1), { project: 'efau' })).toBe(true);
+    expect(matchesFilters(run(1), { project: 'vision' })).toBe(false);
+  });
+  it('sorts on the first click the way people look: flagged and latest first, names A to Z; a second click flips', () => {
+    const s = { sort: 'lastSeen', dir: 'desc' } as const;
+    expect(nextSort(s, 'verdict')).toEqual({ sort: 'verdict', dir: 'desc' });
+    expect(nextSort({ sort: 'verdict', dir: 'desc' }, 'verdict')).toEqual({ sort: 'verdict', dir: 'asc' });
+    expect(nextSort(s, 'name')).toEqual({ sort: 'name', dir: 'asc' });
+    expect(nextSort(s, 'lastStep')).toEqual({ sort: 'lastStep', dir: 'desc' });
+  });
+  it('keeps filters and sort in the URL, leaving defaults out', () => {
+    const state = parseRunsView(new URLSearchParams('q=xtts&project=speech&status=running&flagged=1&sort=verdict'));
+    expect(state).toEqual({ search: 'xtts', project: 'speech', status: 'running', flagged: true, sort: 'verdict', dir: 'desc' });
+    expect(runsViewQuery(state)).toBe('q=xtts&project=speech&status=running&flagged=1&sort=verdict');
+    expect(runsViewQuery({ ...state, dir: 'asc' })).toContain('dir=asc');
+    expect(runsViewQuery(parseRunsView(new URLSearchParams('')))).toBe('');
+    expect(parseRunsView(new URLSearchParams('sort=size&dir=up&status=asleep&flagged=maybe'))).toEqual({ sort: 'lastSeen', dir: 'desc', project: undefined, status: undefined, flagged: undefined, search: undefined });
   });
   it('places a pushed run: replaced in place, added on top when new, dropped when it stops matching', () => {
     const rows = [run(2), run(1)];
-    expect(applyRunUpdate(rows, run(1, { lastStep: 99 }), {}).map((r) => [r.id, r.lastStep])).toEqual([[2, 20], [1, 99]]);
-    expect(applyRunUpdate(rows, run(3), {}).map((r) => r.id)).toEqual([3, 2, 1]);
-    expect(applyRunUpdate(rows, run(1, { verdict: coqui }), { flagged: false }).map((r) => r.id)).toEqual([2]);
+    expect(applyRunUpdate(rows, run(1, { lastStep: 99 }), {})!.map((r) => [r.id, r.lastStep])).toEqual([[2, 20], [1, 99]]);
+    expect(applyRunUpdate(rows, run(3), {})!.map((r) => r.id)).toEqual([3, 2, 1]);
+    expect(applyRunUpdate(rows, run(1, { verdict: coqui }), { flagged: false })!.map((r) => r.id)).toEqual([2]);
     expect(applyRunUpdate(rows, run(4, { status: 'crashed' }), { status: 'running' })).toBe(rows);
+    expect(applyRunUpdate(rows, run(3), {}, false), 'under another sort the server places it').toBeNull();
+    expect(applyRunUpdate(rows, run(1, { lastStep: 99 }), {}, false)!.map((r) => r.id)).toEqual([2, 1]);
   });
 });
 
@@ -103,11 +118,13 @@ describe('compare URL', () => {
   it('round-trips the selection, alignment and smoothing', () => {
     const q = compareQuery({ runs: [3, 7, 12], x: 'epoch', smooth: 0.8 });
     expect(q).toBe('runs=3,7,12&x=epoch&smooth=0.8');
-    expect(parseCompare(new URLSearchParams(q))).toEqual({ runs: [3, 7, 12], x: 'epoch', smooth: 0.8 });
+    expect(parseCompare(new URLSearchParams(q))).toEqual({ runs: [3, 7, 12], x: 'epoch', smooth: 0.8, dropped: [] });
     expect(compareHref([1, 2])).toBe('/compare?runs=1,2');
+    expect(parseCompare(new URLSearchParams('runs=1,2')).smooth, 'no smoothing given: the default, not off').toBe(0.6);
+    expect(parseCompare(new URLSearchParams('runs=1,2&smooth=0')).smooth).toBe(0);
   });
-  it('ignores junk, duplicates and more than ten runs', () => {
+  it('ignores junk and duplicates, and says which runs past the tenth it leaves out', () => {
     const s = parseCompare(new URLSearchParams('runs=1,1,x,-2,3,4,5,6,7,8,9,10,11,12&x=bogus&smooth=7'));
-    expect(s).toEqual({ runs: [1, 3, 4, 5, 6, 7, 8, 9, 10, 11], x: 'step', smooth: 0.6 });
+    expect(s).toEqual({ runs: [1, 3, 4, 5, 6, 7, 8, 9, 10, 11], x: 'step', smooth: 0.6, dropped: [12] });
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CAUSES } from '@/lib/verdict';
 import { acknowledgeAlert } from '../../alerts/acknowledge-alert';
+import { acknowledgeAlerts } from '../../alerts/acknowledge-alerts';
 import { addWebhook } from '../../alerts/add-webhook';
 import { countOpenAlerts } from '../../alerts/count-open-alerts';
 import { defaultChannel } from '../../alerts/default-channel';
@@ -23,6 +24,7 @@ const webhookUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
   .max(2000, 'must be at most 2000 characters')
   .refine((u) => !/^https?:\/\/[^/?#]*@/i.test(u), 'must not contain a user name or password (use the signing secret)');
+const alertKind = z.enum(['flagged', 'stalled', 'nonfinite_loss'], { error: 'must be one of flagged, stalled, nonfinite_loss' });
 const seconds = z.number({ error: 'must be whole seconds' }).int('must be whole seconds');
 
 export const alertsRouter = router({
@@ -32,6 +34,7 @@ export const alertsRouter = router({
         .strictObject({
           state: z.enum(['open', 'acknowledged', 'resolved', 'active'], { error: 'must be one of open, acknowledged, resolved, active' }).optional(),
           project: input.projectName.optional(),
+          kind: alertKind.optional(),
           runId: input.runId.optional(),
           cursor: id.optional(),
           limit: z.number().int().min(1, 'must be ≥ 1').max(200, 'must be ≤ 200').optional(),
@@ -47,6 +50,19 @@ export const alertsRouter = router({
     await acknowledgeAlert(ctx.db, input.id, ctx.alerting.deps.now(), ctx.scope);
     return { ok: true as const };
   }),
+
+  /** Open alerts by id (at most 500), or every open alert matching project, kind and run. */
+  acknowledgeMany: publicProcedure
+    .input(
+      z.union(
+        [
+          z.strictObject({ ids: z.array(id).min(1, 'must name at least one alert').max(500, 'at most 500 ids; acknowledge by filter instead') }),
+          z.strictObject({ project: input.projectName.optional(), kind: alertKind.optional(), runId: input.runId.optional() }),
+        ],
+        { error: 'must be { ids } or a filter { project?, kind?, runId? }' },
+      ),
+    )
+    .mutation(({ ctx, input }) => acknowledgeAlerts(ctx.db, input, ctx.alerting.deps.now())),
 
   projects: publicProcedure.query(({ ctx }) => listProjects(ctx.db.prisma)),
 

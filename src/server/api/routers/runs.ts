@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createRun } from '../../runs/create-run';
-import { findRuns } from '../../runs/find-runs';
+import { findRuns, RUN_SORTS } from '../../runs/find-runs';
 import { finishRun } from '../../runs/finish-run';
 import { getRun } from '../../runs/get-run';
 import { getSeries } from '../../runs/get-series';
@@ -67,7 +67,9 @@ export const runsRouter = router({
           status: input.runStatus.optional(),
           flagged: z.boolean({ error: 'must be true or false' }).optional(),
           search: input.text().max(200, 'must be at most 200 characters').optional(),
-          cursor: z.string().max(100).optional(),
+          sort: z.enum(RUN_SORTS, { error: `must be one of ${RUN_SORTS.join(', ')}` }).optional(),
+          dir: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).optional(),
+          cursor: z.string().max(4000, 'must be at most 4000 characters').optional(),
           limit: z.number().int('must be an integer').min(1, 'must be ≥ 1').max(LIMITS.listLimit, `must be ≤ ${LIMITS.listLimit}`).optional(),
         })
         .optional(),
