@@ -9,12 +9,15 @@ import { createRateLimiter } from './http/rate-limit';
 import { ensureDefaultProject } from './keys/ensure-default-project';
 import { createAlerting } from './alerts/alerting';
 import { createRunVerdicts } from './runs/run-verdicts';
+import { type LogdirOptions, startLogdirs } from './logdir/logdir-service';
 
 export interface StartOptions {
   config: Config;
   /** 'dev' compiles pages on demand, 'production' serves `next build` output, 'none' is API-only. */
   pages: 'dev' | 'production' | 'none';
   log?: (line: string) => void;
+  /** Log directories to follow (--logdir). */
+  logdir?: LogdirOptions;
 }
 
 export interface Started {
@@ -42,7 +45,7 @@ async function nextHandler(mode: 'dev' | 'production', config: Config): Promise<
   return app.getRequestHandler();
 }
 
-export async function start({ config, pages, log = console.log }: StartOptions): Promise<Started> {
+export async function start({ config, pages, log = console.log, logdir }: StartOptions): Promise<Started> {
   const db = await openDatabase(config);
   for (const name of db.migrated) log(`lrscope: applied migration ${name}`);
   const first = await ensureDefaultProject(db.prisma);
@@ -75,10 +78,12 @@ export async function start({ config, pages, log = console.log }: StartOptions):
   if (!isLoopback(config.host) && !config.dashboardToken) {
     log(`lrscope: WARNING: listening on ${config.host} without LRSCOPE_DASHBOARD_TOKEN: anyone who can reach this port can read every run. Set LRSCOPE_DASHBOARD_TOKEN to protect the dashboard.`);
   }
+  const logdirs = logdir ? await startLogdirs({ db, verdicts, alerting }, logdir, log) : undefined;
   return {
     db,
     server,
     stop: async () => {
+      await logdirs?.stop();
       clearInterval(retryVerdicts);
       await alerting.stop();
       await server.close();

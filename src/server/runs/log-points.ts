@@ -1,5 +1,5 @@
 import type { Db } from '../db/open-database';
-import type { PointInput, RunAtIngest } from '../db/point-store';
+import type { LogFileProgress, PointInput, RunAtIngest } from '../db/point-store';
 import type { Principal } from '../keys/authenticate';
 import type { Alerting } from '../alerts/alerting';
 import { SCHEDULER_METRIC } from '@/lib/detect/plateau';
@@ -20,7 +20,7 @@ export interface LogDeps {
   alerting: Alerting;
 }
 
-export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: Principal, runId: number, points: PointInput[], now = new Date()): Promise<LogPointsResult> {
+export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: Principal, runId: number, points: PointInput[], now = new Date(), progress?: LogFileProgress): Promise<LogPointsResult> {
   // The checks run inside the batch's transaction (SQLite's write lock, PostgreSQL's lock on the
   // run row), on the run as it reads there: no Prisma query (~0.45 ms each) on the per-batch
   // path, and no other batch of the run between the check and the write.
@@ -35,7 +35,7 @@ export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: 
       throw new AppError('BAD_REQUEST', `points: a run may log at most ${LIMITS.metricNamesPerRun} distinct metric names; this batch would make it ${names.size}`);
     }
   };
-  const { accepted, duplicates, batch, lateMetrics } = await db.points.logPoints(runId, points, now, admit);
+  const { accepted, duplicates, batch, lateMetrics } = await db.points.logPoints(runId, points, now, admit, progress);
   // Of the metrics added to stored steps, only the values passed to scheduler.step() (which may
   // arrive after their step) can change a verdict: ReduceLROnPlateau is replayed on them.
   const replayInput = lateMetrics > 0 && points.some((p) => p.metrics?.[SCHEDULER_METRIC] !== undefined);
