@@ -129,9 +129,9 @@ describe('a server started with --logdir', () => {
     expect(before.pointCount).toBe(121);
     expect(before.verdict.causes).toEqual(['stepped_per_epoch', 'stuck']);
 
-    // A clean restart with nothing new: nothing is sent again.
+    // Another restart with nothing new: nothing is sent again.
     const [{ batchSeq }] = await sql<{ batchSeq: number }>(server.databaseUrl, 'SELECT "batchSeq" FROM "Run" WHERE "id" = $1', [id]);
-    await server.stop().catch(() => {});
+    await server.kill();
     await server.restart();
     await new Promise((r) => setTimeout(r, 4000));
     const [after] = await sql<{ batchSeq: number; pointCount: number }>(server.databaseUrl, 'SELECT "batchSeq", "pointCount" FROM "Run" WHERE "id" = $1', [id]);
