@@ -14,6 +14,7 @@ import { formatAgo, formatDateTime, formatLr, formatStep, formatValue, prettyJso
 import { appendLive, type Bucket, disagreementRegions, LIVE_REFETCH_THRESHOLD, type LivePoint, mergeLive } from '@/lib/ui/series';
 import { useTRPC } from '@/trpc/client';
 import type { Run } from '@/trpc/types';
+import { SourcePanel } from './source-panel';
 import { VerdictPanel } from './verdict-panel';
 
 const MAX_POINTS = 2000;
@@ -186,6 +187,7 @@ export function RunView({ id, focusStep }: { id: number; focusStep?: number }) {
       </dl>
 
       <VerdictPanel verdict={r.verdict} />
+      <SourcePanel runId={r.id} version={r.lastSeenAt} />
 
       <section className="panel chart-panel" aria-labelledby="lr-title" style={{ marginTop: 12 }}>
         <div className="chart-tools">
