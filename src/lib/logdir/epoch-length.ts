@@ -16,7 +16,7 @@ export interface EpochClues {
 export function observeEpochs(clues: EpochClues, groups: readonly StepGroup[], points: readonly LogPoint[]): void {
   for (const g of groups) {
     if (clues.ends.length >= 2) break;
-    if (g.step > 0 && g.step !== clues.ends[clues.ends.length - 1] && [...g.cells.keys()].some((k) => EPOCH_END.test(k))) clues.ends.push(g.step);
+    if (g.step > 0 && g.step !== clues.ends[clues.ends.length - 1] && Object.keys(g.cells).some((k) => EPOCH_END.test(k))) clues.ends.push(g.step);
   }
   if (clues.fromFraction === undefined) {
     const p = points.find((x) => x.epoch !== undefined && x.epoch > 0 && !Number.isInteger(x.epoch) && x.step > 0);

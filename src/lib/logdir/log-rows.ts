@@ -15,7 +15,7 @@ import { readTfRecordsFrom } from '../import/tfrecord-stream';
 export interface LogRow {
   step: number;
   /** Numeric values by column (tag) name; empty for a record that carries none (file_version, text). */
-  cells: Map<string, number>;
+  cells: Record<string, number>;
   /** File offsets of the row's first byte and of the byte after it. */
   start: number;
   end: number;
@@ -47,6 +47,7 @@ export function readEventRows(bytes: Uint8Array, base: number, state: EventState
   const rows: LogRow[] = [];
   const errors = [...read.corrupt];
   let texts: Map<string, string> | undefined;
+  let last: LogRow | undefined;
   for (const record of read.records) {
     let event;
     try {
@@ -55,15 +56,21 @@ export function readEventRows(bytes: Uint8Array, base: number, state: EventState
       errors.push(`byte ${record.start}: ${(err as Error).message}; record skipped`);
       continue;
     }
-    const cells = new Map<string, number>();
+    // Writers put each scalar in an event of its own (add_scalar): the events of one step are
+    // gathered into one row as they are read, which keeps a big file's rows few.
+    const same = last !== undefined && last.step === event.step && last.end === record.start;
+    const cells: Record<string, number> = same ? last!.cells : {};
+    let any = false;
     for (const v of event.values) {
       if (v.plugin !== undefined && v.plugin !== 'scalars') nonScalar.add(v.tag);
       if (v.text !== undefined) (texts ??= new Map()).set(v.tag, v.text);
       if (v.value === undefined || nonScalar.has(v.tag)) continue;
-      cells.set(v.tag === 'step' || v.tag === WALL_TIME ? `${v.tag} (tag)` : v.tag, v.value);
+      cells[v.tag === 'step' || v.tag === WALL_TIME ? `${v.tag} (tag)` : v.tag] = v.value;
+      any = true;
     }
-    if (cells.size > 0 && Number.isFinite(event.wallTime)) cells.set(WALL_TIME, event.wallTime);
-    rows.push({ step: event.step, cells, start: record.start, end: record.end });
+    if (any && Number.isFinite(event.wallTime)) cells[WALL_TIME] = event.wallTime;
+    if (same) last!.end = record.end;
+    else rows.push((last = { step: event.step, cells, start: record.start, end: record.end }));
   }
   state.nonScalar = [...nonScalar];
   return { rows, next: read.next, errors, fatal: read.fatal, texts };
@@ -87,7 +94,7 @@ function rowsOfTable(table: Table, stepColumn: string, place: (at: number) => { 
   for (const row of table.rows) {
     const step = cellNumber(row.cells[stepAt]);
     const where = place(row.at);
-    const cells = new Map<string, number>();
+    const cells: Record<string, number> = {};
     if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0) {
       if (step !== undefined) errors.push(`${table.locate(row)}: the step must be a whole number ≥ 0; row skipped`);
       rows.push({ step: -1, cells, ...where });
@@ -96,7 +103,7 @@ function rowsOfTable(table: Table, stepColumn: string, place: (at: number) => { 
     table.columns.forEach((name, i) => {
       if (i === stepAt) return;
       const v = cellNumber(row.cells[i]);
-      if (typeof v === 'number') cells.set(name, v);
+      if (typeof v === 'number') cells[name] = v;
     });
     rows.push({ step, cells, ...where });
   }

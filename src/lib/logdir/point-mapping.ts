@@ -66,21 +66,22 @@ export function toLogPoints(groups: readonly StepGroup[], m: PointMapping): { po
       continue;
     }
     const p: LogPoint = { step: g.step };
-    const lr = m.lr === undefined ? undefined : g.cells.get(m.lr);
+    const lr = m.lr === undefined ? undefined : g.cells[m.lr];
     if (okLr(lr)) p.lr = lr;
     else if (lr !== undefined) dropped.push(`step ${g.step}: LR ${lr} is not a finite number ≥ 0`);
     if (m.lrs && p.lr !== undefined) {
-      const lrs = m.lrs.map((c) => g.cells.get(c));
+      const lrs = m.lrs.map((c) => g.cells[c]);
       if (lrs.every(okLr)) p.lrs = lrs;
     }
-    const loss = m.loss === undefined ? undefined : g.cells.get(m.loss);
+    const loss = m.loss === undefined ? undefined : g.cells[m.loss];
     if (loss !== undefined) p.loss = loss;
-    const epoch = m.epoch === undefined ? undefined : g.cells.get(m.epoch);
+    const epoch = m.epoch === undefined ? undefined : g.cells[m.epoch];
     if (epoch !== undefined && Number.isFinite(epoch) && epoch >= 0) p.epoch = epoch;
-    const time = g.cells.get(m.time ?? WALL_TIME);
+    const time = g.cells[m.time ?? WALL_TIME];
     if (time !== undefined && Number.isFinite(time)) p.time = time;
     let count = 0;
-    for (const [column, value] of g.cells) {
+    for (const column in g.cells) {
+      const value = g.cells[column];
       const name = m.metrics.get(column);
       if (name === undefined || count >= METRICS_PER_POINT) continue;
       (p.metrics ??= {})[name] = value;

@@ -9,7 +9,7 @@ import type { LogRow } from './log-rows';
 
 export interface StepGroup {
   step: number;
-  cells: Map<string, number>;
+  cells: Record<string, number>;
 }
 
 export interface Grouped {
@@ -22,6 +22,11 @@ export interface Grouped {
   held: boolean;
 }
 
+function isEmpty(cells: Record<string, number>): boolean {
+  for (const _ in cells) return false;
+  return true;
+}
+
 export function groupSteps(rows: readonly LogRow[], from: number, final: boolean): Grouped {
   const groups: StepGroup[] = [];
   const ends: number[] = [];
@@ -30,14 +35,14 @@ export function groupSteps(rows: readonly LogRow[], from: number, final: boolean
   let currentEnd = from;
   let next = from;
   for (const row of rows) {
-    if (row.cells.size === 0 || row.step < 0) {
+    if (row.step < 0 || isEmpty(row.cells)) {
       // Nothing to send: it belongs to whatever group it lies in, or is simply read past.
       if (current) currentEnd = row.end;
       else next = row.end;
       continue;
     }
     if (current && current.step === row.step) {
-      for (const [k, v] of row.cells) current.cells.set(k, v);
+      Object.assign(current.cells, row.cells);
       currentEnd = row.end;
       continue;
     }
@@ -46,7 +51,8 @@ export function groupSteps(rows: readonly LogRow[], from: number, final: boolean
       ends.push(currentEnd);
       next = currentEnd;
     }
-    current = { step: row.step, cells: new Map(row.cells) };
+    // The row's own map becomes the group's: rows are read once.
+    current = { step: row.step, cells: row.cells };
     currentStart = row.start;
     currentEnd = row.end;
   }

@@ -162,10 +162,11 @@ export class RunFollower {
 
   private async store(f: FileState, name: string, read: RowsRead, base: number, final: boolean, size: number, head: string, now: number): Promise<number> {
     const columns = new Set(f.state.columns ?? []);
-    for (const row of read.rows as LogRow[]) for (const k of row.cells.keys()) columns.add(k);
-    f.state.columns = [...columns];
+    const before = columns.size;
+    for (const row of read.rows as LogRow[]) for (const k in row.cells) columns.add(k);
+    if (columns.size !== before || !f.state.columns) f.state.columns = [...columns];
     const grouped = groupSteps(read.rows, base, final);
-    const mapping = mapLogColumns(f.state.columns);
+    const mapping = mapLogColumns(f.state.columns!);
     const problems = [...read.errors];
     if (read.fatal) problems.push(read.fatal);
     const end = grouped.held ? grouped.next : read.next;

@@ -36,7 +36,7 @@ function follow(file: Uint8Array, sizes: number[], read: Reader): LogPoint[] {
   let offset = 0;
   const step = (size: number, final: boolean) => {
     const r = read(file.subarray(offset, size), offset, state);
-    for (const row of r.rows) for (const k of row.cells.keys()) columns.add(k);
+    for (const row of r.rows) for (const k in row.cells) columns.add(k);
     const g = groupSteps(r.rows, offset, final);
     points.push(...toLogPoints(g.groups, mapLogColumns([...columns])).points);
     offset = g.held ? g.next : r.next;
@@ -117,11 +117,11 @@ describe('TFRecord framing read from an offset', () => {
 });
 
 describe('rows into steps', () => {
-  const row = (step: number, cells: Record<string, number>, start: number) => ({ step, cells: new Map(Object.entries(cells)), start, end: start + 10 });
+  const row = (step: number, cells: Record<string, number>, start: number) => ({ step, cells, start, end: start + 10 });
 
   it('holds the last step back, committing where it starts, and gives it up when final', () => {
     const rows = [row(0, {}, 0), row(1, { lr: 1 }, 10), row(1, { loss: 2 }, 20), row(2, { lr: 1 }, 30)];
-    expect(groupSteps(rows, 0, false)).toEqual({ groups: [{ step: 1, cells: new Map([['lr', 1], ['loss', 2]]) }], ends: [30], next: 30, held: true });
+    expect(groupSteps(rows, 0, false)).toEqual({ groups: [{ step: 1, cells: { lr: 1, loss: 2 } }], ends: [30], next: 30, held: true });
     expect(groupSteps(rows, 0, true)).toMatchObject({ ends: [30, 40], next: 40, held: false });
   });
 

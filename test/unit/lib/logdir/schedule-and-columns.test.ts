@@ -36,13 +36,13 @@ describe('LR tags of several optimizers', () => {
 
   it('gives a point its first optimizer as lr, its groups as lrs, and the other optimizer as a metric', () => {
     const m = mapLogColumns(['lr-Adam/pg1', 'lr-Adam/pg2', 'lr-SGD', 'loss']);
-    const g = { step: 3, cells: new Map([['lr-Adam/pg1', 0.1], ['lr-Adam/pg2', 0.01], ['lr-SGD', 0.5], ['loss', 2]]) };
+    const g = { step: 3, cells: { 'lr-Adam/pg1': 0.1, 'lr-Adam/pg2': 0.01, 'lr-SGD': 0.5, loss: 2 } };
     expect(toLogPoints([g], m).points).toEqual([{ step: 3, lr: 0.1, lrs: [0.1, 0.01], loss: 2, metrics: { 'lr-SGD': 0.5 } }]);
   });
 
   it('leaves out values the API refuses, saying which', () => {
     const m = mapLogColumns(['lr', 'loss']);
-    const { points, dropped } = toLogPoints([{ step: 1, cells: new Map([['lr', Number.NaN], ['loss', 1]]) }, { step: -2, cells: new Map([['loss', 1]]) }], m);
+    const { points, dropped } = toLogPoints([{ step: 1, cells: { lr: Number.NaN, loss: 1 } }, { step: -2, cells: { loss: 1 } }], m);
     expect(points).toEqual([{ step: 1, loss: 1 }]);
     expect(dropped).toEqual(['step 1: LR NaN is not a finite number ≥ 0', 'step -2: must be a whole number from 0 to 2147483647']);
   });
@@ -97,7 +97,7 @@ describe('the schedule beside the logs', () => {
 describe('steps per epoch from the logs', () => {
   it("counts Coqui's epoch ends, and Hugging Face's fractional epochs", () => {
     const clues = { ends: [] as number[] };
-    const g = (step: number, tag: string) => ({ step, cells: new Map([[tag, 1]]) });
+    const g = (step: number, tag: string) => ({ step, cells: { [tag]: 1 } });
     observeEpochs(clues, [g(25, 'm_TrainIterStats/loss'), g(200, 'm_TrainEpochStats/epoch_time')], []);
     expect(stepsPerEpochOf(clues)).toBe(200);
     observeEpochs(clues, [g(400, 'm_TrainEpochStats/epoch_time'), g(450, 'm_TrainEpochStats/epoch_time')], []);
