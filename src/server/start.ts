@@ -9,14 +9,14 @@ import { createRateLimiter } from './http/rate-limit';
 import { ensureDefaultProject } from './keys/ensure-default-project';
 import { createAlerting } from './alerts/alerting';
 import { createRunVerdicts } from './runs/run-verdicts';
-import { type LogdirOptions, startLogdirs } from './logdir/logdir-service';
+import { DEFAULT_LOGDIR, type LogdirOptions, startLogdirs } from './logdir/logdir-service';
 
 export interface StartOptions {
   config: Config;
   /** 'dev' compiles pages on demand, 'production' serves `next build` output, 'none' is API-only. */
   pages: 'dev' | 'production' | 'none';
   log?: (line: string) => void;
-  /** Log directories to follow (--logdir). */
+  /** Log directories to follow (--logdir), and where files shipped by `python -m lrscope watch` go. */
   logdir?: LogdirOptions;
 }
 
@@ -59,7 +59,10 @@ export async function start({ config, pages, log = console.log, logdir }: StartO
     sweepMs: config.stallSweepMs,
   });
   const verdicts = createRunVerdicts(db);
+  // Beside the SQLite file, so each database has its own copy of what training hosts ship.
+  const watchDir = logdir?.watchDir ?? path.join(config.sqlitePath ? path.dirname(config.sqlitePath) : path.resolve('data'), 'watched');
   const server = await createServer({
+    watchDir,
     db,
     verdicts,
     alerting,
@@ -78,12 +81,12 @@ export async function start({ config, pages, log = console.log, logdir }: StartO
   if (!isLoopback(config.host) && !config.dashboardToken) {
     log(`lrscope: WARNING: listening on ${config.host} without LRSCOPE_DASHBOARD_TOKEN: anyone who can reach this port can read every run. Set LRSCOPE_DASHBOARD_TOKEN to protect the dashboard.`);
   }
-  const logdirs = logdir ? await startLogdirs({ db, verdicts, alerting }, logdir, log) : undefined;
+  const logdirs = await startLogdirs({ db, verdicts, alerting }, { ...(logdir ?? DEFAULT_LOGDIR), watchDir }, log);
   return {
     db,
     server,
     stop: async () => {
-      await logdirs?.stop();
+      await logdirs.stop();
       clearInterval(retryVerdicts);
       await alerting.stop();
       await server.close();

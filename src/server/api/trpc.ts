@@ -18,6 +18,8 @@ export interface Context {
   alerting: Alerting;
   rateLimiter: RateLimiter;
   authorization: string | null;
+  /** Where log files shipped by `python -m lrscope watch` are copied, and followed from. */
+  watchDir: string;
 }
 
 /** Carries the wait to the Retry-After header. */

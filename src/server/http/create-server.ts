@@ -11,6 +11,7 @@ import { logAtMostEvery } from '../log-at-most-every';
 import type { Db } from '../db/open-database';
 import type { RunVerdicts } from '../runs/run-verdicts';
 import { createDashboardAuth, INGEST_PROCEDURES, proceduresOf } from './dashboard-auth';
+import { servePythonClient } from './python-client';
 import type { RateLimiter } from './rate-limit';
 
 export type PageHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
@@ -27,6 +28,8 @@ export interface ServerOptions {
   pages?: PageHandler;
   /** Content-Security-Policy for pages (production only: the dev server needs eval). */
   csp?: string;
+  /** Where files shipped by `python -m lrscope watch` are copied (sources.append). */
+  watchDir: string;
 }
 
 export interface RunningServer {
@@ -70,6 +73,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
       alerting: opts.alerting,
       rateLimiter: opts.rateLimiter,
       authorization: req.headers.authorization ?? null,
+      watchDir: opts.watchDir,
     }),
     responseMeta({ errors }) {
       const limited = errors.find((e) => e.cause instanceof RateLimitedError);
@@ -99,6 +103,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
       }
       return trpc(req, res);
     }
+    if (url.startsWith('/python/')) return servePythonClient(req, res);
     if (url === '/healthz') return json(res, 200, { ok: true, database: opts.db.provider });
     if (url === '/login' || url.startsWith('/login?')) return auth.login(req, res);
     if (!opts.pages) return json(res, 404, { error: { message: `no route ${url.split('?')[0]}: this server is API-only (/api/trpc/...)` } });

@@ -4,6 +4,7 @@
 // slow safety net otherwise. Idle, it costs one stat per log file per poll. Folders are read one
 // at a time, so a cold start over hundreds of runs takes the CPU in turn with the API.
 import { type FSWatcher, watch } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { finishRun } from '../runs/finish-run';
 import { discoverRuns, type RunFolder } from './discover';
@@ -15,6 +16,8 @@ export interface LogdirOptions {
   dirs: string[];
   /** The project runs go to; by default each directory's own name. */
   project?: string;
+  /** Files shipped by `python -m lrscope watch` are copied to <watchDir>/<project>/... and followed from there. */
+  watchDir?: string;
   /** Poll period when fs.watch works (a safety net) and when it does not. */
   pollMs: number;
   fallbackPollMs: number;
@@ -23,6 +26,9 @@ export interface LogdirOptions {
   /** Runs whose files have not changed for this long when first read are marked finished. */
   finishedAfterMs: number;
 }
+
+/** No log directory: only what training hosts ship (python -m lrscope watch) is followed. */
+export const DEFAULT_LOGDIR: LogdirOptions = { dirs: [], pollMs: 10_000, fallbackPollMs: 2_000, idleMs: 2_000, finishedAfterMs: 15 * 60_000 };
 
 export interface LogdirService {
   stop(): Promise<void>;
@@ -55,9 +61,8 @@ export async function startLogdirs(deps: ServerDeps, options: LogdirOptions, log
   const settledWaiters: (() => void)[] = [];
   let busy = true;
 
-  for (const d of options.dirs) {
-    const dir = path.resolve(d);
-    const principal = await projectPrincipal(deps, options.project ?? projectNameOf(dir));
+  const addRoot = async (dir: string, projectName: string) => {
+    const principal = await projectPrincipal(deps, projectName);
     const root: Root = { dir, principal, ctx: createLogdirContext(deps, principal, dir, options.idleMs), followers: new Map(), dirty: new Set(['*']), discoveredAt: 0 };
     try {
       root.watcher = watch(dir, { recursive: true, persistent: false }, (_event, name) => {
@@ -71,9 +76,34 @@ export async function startLogdirs(deps: ServerDeps, options: LogdirOptions, log
     } catch (err) {
       log(`lrscope: --logdir ${dir}: cannot watch it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); polling every ${options.fallbackPollMs / 1000} s`);
     }
-    log(`lrscope: following log directory ${dir} (project "${principal.projectName}")`);
     roots.push(root);
+    return root;
+  };
+  for (const d of options.dirs) {
+    const root = await addRoot(path.resolve(d), options.project ?? projectNameOf(d));
+    log(`lrscope: following log directory ${root.dir} (project "${root.principal.projectName}")`);
   }
+  // Each project's copy of what training hosts watch is a log directory of its own.
+  let watchDirWatcher: FSWatcher | undefined;
+  const followWatched = async () => {
+    if (!options.watchDir) return;
+    const projects = await readdir(options.watchDir, { withFileTypes: true }).catch(() => []);
+    for (const p of projects) {
+      const dir = path.join(options.watchDir, p.name);
+      if (p.isDirectory() && !roots.some((r) => r.dir === dir)) await addRoot(dir, p.name);
+    }
+    if (!watchDirWatcher && projects.length) {
+      try {
+        watchDirWatcher = watch(options.watchDir, { persistent: false }, () => {
+          watchedChanged = true;
+          poke();
+        });
+      } catch {
+        // polled
+      }
+    }
+  };
+  let watchedChanged = true;
 
   const restore = async (root: Root, folder: RunFolder, follower: RunFollower) => {
     const run = await deps.db.prisma.run.findUnique({
@@ -113,6 +143,10 @@ export async function startLogdirs(deps: ServerDeps, options: LogdirOptions, log
   };
 
   const tick = async (full: boolean) => {
+    if (full || watchedChanged) {
+      watchedChanged = false;
+      await followWatched();
+    }
     for (const root of roots) {
       // New folders: looked for at every poll, and (at most once a second) when a change is reported outside the known runs.
       const unknown = [...root.dirty].some((rel) => !root.followers.has(path.join(root.dir, rel)));
@@ -131,7 +165,7 @@ export async function startLogdirs(deps: ServerDeps, options: LogdirOptions, log
     let first = true;
     while (!stopped) {
       const now = Date.now();
-      const pollMs = Math.min(...roots.map((r) => (r.watcher ? options.pollMs : options.fallbackPollMs)));
+      const pollMs = Math.min(options.pollMs, ...roots.map((r) => (r.watcher ? options.pollMs : options.fallbackPollMs)));
       const full = first || now - lastFull >= pollMs;
       if (full) lastFull = now;
       busy = true;
@@ -160,6 +194,7 @@ export async function startLogdirs(deps: ServerDeps, options: LogdirOptions, log
     async stop() {
       stopped = true;
       for (const r of roots) r.watcher?.close();
+      watchDirWatcher?.close();
       poke();
       await running;
     },

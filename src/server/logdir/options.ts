@@ -1,10 +1,10 @@
 // Log-directory mode's settings: `--logdir DIR` (repeatable; also LRSCOPE_LOGDIR, several joined
-// by ":"), `--project NAME`, and LRSCOPE_LOGDIR_POLL_SECONDS for file systems that do not report
-// changes (NFS, SMB, FUSE mounts), where the directories are polled.
+// by ":"), `--project NAME`, LRSCOPE_LOGDIR_POLL_SECONDS for file systems that do not report
+// changes (NFS, SMB, FUSE mounts), where the directories are polled, and LRSCOPE_WATCH_DIR.
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, type Env } from '../config';
-import type { LogdirOptions } from './logdir-service';
+import { DEFAULT_LOGDIR, type LogdirOptions } from './logdir-service';
 
 const PROJECT = /^[A-Za-z0-9_.-]{1,100}$/;
 
@@ -22,8 +22,8 @@ function flagValues(argv: string[], flag: string): string[] {
   return out;
 }
 
-/** undefined when no log directory is given. */
-export function logdirOptions(argv: string[], env: Env, cwd = process.cwd()): LogdirOptions | undefined {
+/** Log directories to follow (possibly none), and where files shipped by `python -m lrscope watch` go (LRSCOPE_WATCH_DIR). */
+export function logdirOptions(argv: string[], env: Env, cwd = process.cwd()): LogdirOptions {
   const given = [...flagValues(argv, '--logdir'), ...(env.LRSCOPE_LOGDIR ?? '').split(path.delimiter).filter(Boolean)];
   const projects = flagValues(argv, '--project');
   const problems: string[] = [];
@@ -45,6 +45,6 @@ export function logdirOptions(argv: string[], env: Env, cwd = process.cwd()): Lo
   const pollSeconds = poll === undefined || poll === '' ? 2 : Number(poll);
   if (!(pollSeconds > 0 && pollSeconds <= 3600)) problems.push(`LRSCOPE_LOGDIR_POLL_SECONDS: must be a number of seconds in (0, 3600], got "${poll}"`);
   if (problems.length) throw new ConfigError(problems);
-  if (dirs.length === 0) return undefined;
-  return { dirs, project, pollMs: Math.max(10_000, pollSeconds * 1000), fallbackPollMs: pollSeconds * 1000, idleMs: 2_000, finishedAfterMs: 15 * 60_000 };
+  const watchDir = env.LRSCOPE_WATCH_DIR ? path.resolve(cwd, env.LRSCOPE_WATCH_DIR) : undefined;
+  return { ...DEFAULT_LOGDIR, dirs, project, watchDir, pollMs: Math.max(DEFAULT_LOGDIR.pollMs, pollSeconds * 1000), fallbackPollMs: pollSeconds * 1000 };
 }
