@@ -2,7 +2,7 @@
 // Hugging Face and Lightning folders (event files written by tensorboardX), reads their schedules
 // from the configs beside the logs and flags them, live as their files grow — appended in pieces
 // cut inside records — and, across a crash and restarts, stores every step once and re-sends nothing.
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,10 @@ beforeAll(async () => {
   cpSync(path.join(FIXTURES, 'hf'), path.join(dir, 'hf'), { recursive: true });
   cpSync(path.join(FIXTURES, 'lightning'), path.join(dir, 'lightning'), { recursive: true });
   cpSync(path.join(FIXTURES, 'plain'), path.join(dir, 'plain'), { recursive: true });
+  // A run that ended an hour ago: history, not a stalled run.
+  cpSync(path.join(FIXTURES, LIGHTNING), path.join(dir, 'old/version_0'), { recursive: true });
+  const hourAgo = new Date(Date.now() - 3600_000);
+  utimesSync(path.join(dir, 'old/version_0/metrics.csv'), hourAgo, hourAgo);
   // The Coqui run starts as Coqui starts one: its config, then an event file that grows.
   mkdirSync(path.join(dir, COQUI), { recursive: true });
   cpSync(path.join(FIXTURES, COQUI, 'config.json'), path.join(dir, COQUI, 'config.json'));
@@ -81,6 +85,13 @@ describe('a server started with --logdir', () => {
       return r?.pointCount === 200 && r;
     });
     expect(ok.verdict).toMatchObject({ kind: 'ok', flagged: false });
+    const old = await until('the old run read', async () => {
+      const r = await runNamed('old/version_0');
+      return r?.status === 'finished' && r;
+    });
+    expect(old.verdict.flagged).toBe(true);
+    expect(lt.status).toBe('running');
+
     // The project is the log directory's name.
     const { runs } = data<{ runs: any[] }>(await query(server.url, 'runs.list', { project: path.basename(dir), limit: 500 }));
     expect(runs.length).toBeGreaterThanOrEqual(3);

@@ -88,7 +88,7 @@ function lineStarts(bytes: Uint8Array): number[] {
 }
 
 /** Rows of a table whose row `at` is a 1-based line (or entry) number, given where each starts. */
-function rowsOfTable(table: Table, stepColumn: string, place: (at: number) => { start: number; end: number }, errors: string[]): LogRow[] {
+function rowsOfTable(table: Table, stepColumn: string, place: (at: number) => { start: number; end: number }, errors: string[], locate: (row: Table['rows'][number], start: number) => string): LogRow[] {
   const stepAt = table.columns.indexOf(stepColumn);
   const rows: LogRow[] = [];
   for (const row of table.rows) {
@@ -96,7 +96,7 @@ function rowsOfTable(table: Table, stepColumn: string, place: (at: number) => { 
     const where = place(row.at);
     const cells: Record<string, number> = {};
     if (typeof step !== 'number' || !Number.isSafeInteger(step) || step < 0) {
-      if (step !== undefined) errors.push(`${table.locate(row)}: the step must be a whole number ≥ 0; row skipped`);
+      if (step !== undefined) errors.push(`${locate(row, where.start)}: the step must be a whole number ≥ 0; row skipped`);
       rows.push({ step: -1, cells, ...where });
       continue;
     }
@@ -144,7 +144,8 @@ export function readCsvRows(bytes: Uint8Array, base: number, header: string | un
     const line = at - 1 - lineOffset;
     return { start: base + starts[line], end: base + (starts[line + 1] ?? complete) };
   };
-  return { rows: rowsOfTable(table, stepColumn, place, errors), next: base + complete, errors, header: firstLine };
+  // Lines are counted from where this read started: the byte offset is what locates a row in the file.
+  return { rows: rowsOfTable(table, stepColumn, place, errors, (_row, start) => `byte ${start}`), next: base + complete, errors, header: firstLine };
 }
 
 /** A JSON document (trainer_state.json's log_history), read whole: its rows all lie at [0, size). */
@@ -159,5 +160,5 @@ export function readJsonRows(bytes: Uint8Array): RowsRead {
   const stepColumn = stepColumnOf(table.columns);
   if (typeof stepColumn !== 'string') return { rows: [], next: 0, errors: [], fatal: stepColumn.problem };
   const errors: string[] = [];
-  return { rows: rowsOfTable(table, stepColumn, () => ({ start: 0, end: bytes.length }), errors), next: bytes.length, errors };
+  return { rows: rowsOfTable(table, stepColumn, () => ({ start: 0, end: bytes.length }), errors, (row) => table.locate(row)), next: bytes.length, errors };
 }

@@ -122,7 +122,9 @@ export class RunFollower {
         return stored;
       }
       const grew = got.size !== f.lastSize || got.mtimeMs !== f.mtimeMs;
-      if (grew) f.grewAt = now;
+      // When it last changed, by its own clock (capped at ours: a network file system's may run ahead):
+      // a file found already quiet gives up its last step at once.
+      if (grew) f.grewAt = Math.min(now, got.mtimeMs);
       if (got.restarted) {
         f.offset = 0;
         f.state = {};

@@ -81,6 +81,28 @@ describe('a file read as it grows', () => {
   });
 });
 
+describe('a CSV log', () => {
+  const enc = (t: string) => new TextEncoder().encode(t);
+
+  it('waits for a header with no rows yet, and for a line not ended', () => {
+    expect(readCsvRows(enc('step,lr\n'), 0, undefined)).toEqual({ rows: [], next: 8, errors: [], header: 'step,lr' });
+    expect(readCsvRows(enc('step,l'), 0, undefined)).toEqual({ rows: [], next: 0, errors: [] });
+    const r = readCsvRows(enc('1,0.5\n2,0.'), 8, 'step,lr');
+    expect(r.rows).toEqual([{ step: 1, cells: { lr: 0.5 }, start: 8, end: 14 }]);
+    expect(r.next).toBe(14);
+  });
+
+  it('cannot be read without a step column, and says which columns it has', () => {
+    expect(readCsvRows(enc('epoch,lr\n0,0.1\n'), 0, undefined).fatal).toBe('no step column: looked for step, global_step, iteration, iter, _step; the header has "epoch", "lr"');
+  });
+
+  it('counts a row whose step is not a whole number, and reads on', () => {
+    const r = readCsvRows(enc('step,lr\nx,0.1\n3,0.2\n'), 0, undefined);
+    expect(r.errors).toEqual(['byte 8: the step must be a whole number ≥ 0; row skipped']);
+    expect(r.rows.map((x) => x.step)).toEqual([-1, 3]);
+  });
+});
+
 describe('TFRecord framing read from an offset', () => {
   const records = readTfRecordsFrom(COQUI).records;
 
