@@ -31,7 +31,8 @@ afterAll(() => server?.stop());
 function watch(dir: string, ...extra: string[]): Promise<{ code: number | null; out: string }> {
   const child = spawn(venvPython, ['-m', 'lrscope', 'watch', dir, '--host', 'trainbox', '--once', '--interval', '0.3', ...extra], {
     cwd: work,
-    env: { PATH: process.env.PATH, LRSCOPE_URL: server.url, LRSCOPE_API_KEY: server.apiKey } as NodeJS.ProcessEnv,
+    // No PYTHONPATH: the package is the one pip installed from the server.
+    env: { ...process.env, PYTHONPATH: '', LRSCOPE_URL: server.url, LRSCOPE_API_KEY: server.apiKey },
   });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
