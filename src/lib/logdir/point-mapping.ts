@@ -9,6 +9,8 @@ import { optimizerLrs, placeLrTags } from './optimizer-lrs';
 /** The API's limits (README, "Limits"). */
 const MAX_STEP = 2_147_483_647;
 const METRICS_PER_POINT = 100;
+/** Columns kept as metrics per file: a run may have at most 1,000 metric names, and a trainer that logs per-layer weight statistics as scalars has thousands. */
+export const MAX_METRIC_COLUMNS = 500;
 
 export interface PointMapping {
   lr?: string;
@@ -50,7 +52,13 @@ export function mapLogColumns(columns: readonly string[]): PointMapping {
   if (placed.apart.length) notes.push(`several optimizers: "${placed.lr}" is the LR; ${placed.apart.map((t) => `"${t}"`).join(', ')} are kept apart as metrics`);
   const used = new Set<string>([mapping.lr, mapping.loss, mapping.epoch, mapping.time, ...(placed.lrs ?? [])].filter((c): c is string => c !== undefined));
   const metrics = new Map<string, string>();
-  for (const c of columns) if (!used.has(c) && c !== WALL_TIME) metrics.set(c, metricName(c));
+  let left = 0;
+  for (const c of columns) {
+    if (used.has(c) || c === WALL_TIME) continue;
+    if (metrics.size < MAX_METRIC_COLUMNS) metrics.set(c, metricName(c));
+    else left++;
+  }
+  if (left) notes.push(`${left.toLocaleString('en-US')} more columns are not kept: at most ${MAX_METRIC_COLUMNS} per file become metrics`);
   return { lr: mapping.lr, lrs: placed.lrs, loss: mapping.loss, epoch: mapping.epoch, time: mapping.time, metrics, notes };
 }
 

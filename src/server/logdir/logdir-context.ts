@@ -28,7 +28,8 @@ export interface LogdirContext {
   root: string;
   /** A file quiet this long gives up its held-back last step. */
   idleMs: number;
-  createRun(folder: RunFolder): Promise<number>;
+  /** `startedAt`: the trainer's time of the first point, when the logs carry it. */
+  createRun(folder: RunFolder, startedAt?: Date): Promise<number>;
   log(runId: number, points: LogPoint[], progress: LogFileProgress): Promise<void>;
   saveProgress(runId: number, progress: LogFileProgress): Promise<void>;
   describe(runId: number, d: RunDescription, key: string): Promise<void>;
@@ -64,8 +65,10 @@ export function createLogdirContext(deps: ServerDeps, principal: Principal, root
   return {
     root,
     idleMs,
-    async createRun(folder) {
+    async createRun(folder, startedAt) {
       const { id } = await createRun(db, verdicts, principal, { name: folderRunName(root, folder), clientId: folderClientId(folder.dir), tags: ['logdir'] });
+      // Started when the trainer started it; seen now (an old start must not look like a stalled run).
+      if (startedAt) await db.prisma.run.update({ where: { id }, data: { startedAt } });
       await db.prisma.logFolder.upsert({ where: { runId: id }, create: { runId: id, logdir: root, path: folder.rel }, update: { logdir: root, path: folder.rel } });
       return id;
     },

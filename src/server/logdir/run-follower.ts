@@ -35,6 +35,12 @@ interface FileState extends Cursor {
   dead: boolean;
 }
 
+/** The trainer's wall time of the first point that has one, in Unix seconds: when the run started. */
+function firstTime(points: readonly { time?: number }[]): number | undefined {
+  for (const p of points) if (p.time !== undefined) return p.time;
+  return undefined;
+}
+
 export interface StoredFile {
   path: string;
   kind: string;
@@ -191,7 +197,7 @@ export class RunFollower {
     if (problems.length) f.lastError = problems[problems.length - 1];
     const changed = pending.some((p) => p.points.length > 0) || end !== f.offset || problems.length > 0 || f.size !== size;
     if (!changed) return 0;
-    if (pending.some((p) => p.points.length > 0) || problems.length > 0 || this.runId !== undefined) await this.ensureRun(now);
+    if (pending.some((p) => p.points.length > 0) || problems.length > 0 || this.runId !== undefined) await this.ensureRun(now, firstTime(pending[0].points));
     if (this.runId === undefined) return 0;
     for (const p of pending) {
       const progress: LogFileProgress = { path: name, kind: f.kind, offset: p.offset, size, head, state: f.state, errors: f.errors, lastError: f.lastError, readAt: new Date(now) };
@@ -282,9 +288,9 @@ export class RunFollower {
     }
   }
 
-  private async ensureRun(now: number): Promise<void> {
+  private async ensureRun(now: number, startedAt?: number): Promise<void> {
     if (this.runId !== undefined) return;
-    this.runId = await this.ctx.createRun(this.folder);
+    this.runId = await this.ctx.createRun(this.folder, startedAt === undefined ? undefined : new Date(Math.min(now, startedAt * 1000)));
     // The schedule known so far goes on the run before its first points are judged.
     this.configCheckedAt = -Infinity;
     await this.applySchedule(now);

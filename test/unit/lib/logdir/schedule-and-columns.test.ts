@@ -47,6 +47,13 @@ describe('LR tags of several optimizers', () => {
     expect(dropped).toEqual(['step 1: LR NaN is not a finite number ≥ 0', 'step -2: must be a whole number from 0 to 2147483647']);
   });
 
+  it('keeps at most 500 columns of a file as metrics, saying how many were left out', () => {
+    const cols = ['lr', ...Array.from({ length: 600 }, (_, i) => `layer${i}/mean`)];
+    const m = mapLogColumns(cols);
+    expect(m.metrics.size).toBe(500);
+    expect(m.notes).toEqual(['100 more columns are not kept: at most 500 per file become metrics']);
+  });
+
   it('says when no column is the LR, and when several tie', () => {
     expect(mapLogColumns(['loss']).notes).toEqual(['no learning-rate column (lr, learning_rate, current_lr, lr-<optimizer>): the LR is not charted']);
     expect(mapLogColumns(['a/lr', 'b/lr']).notes).toEqual(['columns "a/lr" and "b/lr" all look like the learning rate: none is used as the LR']);
