@@ -9,9 +9,9 @@ import { fromHuggingface } from './from-huggingface';
 import { fromLightning } from './from-lightning';
 import { fromPytorch } from './from-pytorch';
 import type { Cadence, FormRun } from './translation';
-import type { RunLength } from './types';
+import type { Framework, RunLength } from './types';
 
-export type ConfigFramework = 'pytorch' | 'huggingface' | 'coqui' | 'lightning';
+export type ConfigFramework = Framework;
 
 const TRANSLATORS = { pytorch: fromPytorch, huggingface: fromHuggingface, coqui: fromCoqui, lightning: fromLightning };
 
