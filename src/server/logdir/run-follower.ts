@@ -143,7 +143,10 @@ export class RunFollower {
       }
       const quiet = now - f.grewAt >= this.ctx.idleMs;
       const read = this.parse(f, got.bytes, got.base);
-      const final = kind === 'json' || (quiet && !read.fatal) || !!read.fatal;
+      // The last step is complete only if the file is quiet and this read reached its end (a big
+      // file is read in pieces: the next piece may hold the rest of the step).
+      const atEnd = got.base + got.bytes.length >= got.size;
+      const final = kind === 'json' || !!read.fatal || (quiet && atEnd);
       stored += await this.store(f, name, read, got.base, final, got.size, got.head, now);
       f.lastSize = got.size;
       f.mtimeMs = got.mtimeMs;
