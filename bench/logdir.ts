@@ -55,7 +55,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 // (1) Cold index.
 {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'lrscope-bench-logdir-'));
+  const root = mkdtempSync(path.join(os.tmpdir(), 'lrscope-logdir-bench-cold-'));
   const perRun = Math.floor(SCALARS / 2);
   const t0 = performance.now();
   // Every run gets the same events: indexing cost does not depend on the values.
@@ -81,7 +81,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 // (2) Live.
 {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'lrscope-bench-live-'));
+  const root = mkdtempSync(path.join(os.tmpdir(), 'lrscope-logdir-bench-live-'));
   const first = steps(0, 10);
   const files = Array.from({ length: LIVE }, (_, i) => makeRun(root, `live/run-${String(i).padStart(2, '0')}`, first));
   const server = await startServer({ args: ['--api-only', '--logdir', path.join(root, 'live')] });
