@@ -68,7 +68,7 @@ export function readEventRows(bytes: Uint8Array, base: number, state: EventState
       cells[v.tag === 'step' || v.tag === WALL_TIME ? `${v.tag} (tag)` : v.tag] = v.value;
       any = true;
     }
-    if (any && Number.isFinite(event.wallTime)) cells[WALL_TIME] = event.wallTime;
+    if (any && Number.isFinite(event.wallTime) && !(WALL_TIME in cells)) cells[WALL_TIME] = event.wallTime;
     if (same) last!.end = record.end;
     else rows.push((last = { step: event.step, cells, start: record.start, end: record.end }));
   }

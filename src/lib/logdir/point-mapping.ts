@@ -64,6 +64,12 @@ export function mapLogColumns(columns: readonly string[]): PointMapping {
 
 const okLr = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v) && v >= 0;
 
+/** Whether a step's values hold every point field the log maps (its LR and param groups, loss, epoch): nothing that a later record could still add to the point. */
+export function holdsEveryField(m: PointMapping, cells: Record<string, number>): boolean {
+  const fields = [m.lr, m.loss, m.epoch, ...(m.lrs ?? [])].filter((c): c is string => c !== undefined);
+  return fields.length > 0 && fields.every((c) => c in cells);
+}
+
 /** Groups → points the API accepts; a value that breaks a rule (a NaN LR, a negative epoch) is left out and counted. */
 export function toLogPoints(groups: readonly StepGroup[], m: PointMapping): { points: LogPoint[]; dropped: string[] } {
   const points: LogPoint[] = [];

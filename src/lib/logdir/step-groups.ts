@@ -3,9 +3,11 @@
 // add_scalar; Lightning's CSV writes the LR and the loss on separate rows), and a read can end
 // between two of them. Sending the step then would store it without its other values (a point is
 // written once), so the last step of a read is held back, and the offset committed with the
-// points stops where that step begins: the next read starts there and reads it whole. A file that
-// stopped growing gives its last step up (`final`).
-import type { LogRow } from './log-rows';
+// points stops where that step begins: the next read starts there and reads it whole — unless it
+// already holds every field a point is made of (`complete`: its LR, loss and epoch), so a live page
+// need not wait for the next step. Values of it that come later are metrics, which the store adds
+// to a stored step. A file that stopped growing gives its last step up (`final`).
+import { type LogRow, WALL_TIME } from './log-rows';
 
 export interface StepGroup {
   step: number;
@@ -27,7 +29,7 @@ function isEmpty(cells: Record<string, number>): boolean {
   return true;
 }
 
-export function groupSteps(rows: readonly LogRow[], from: number, final: boolean): Grouped {
+export function groupSteps(rows: readonly LogRow[], from: number, final: boolean, complete?: (cells: Record<string, number>) => boolean): Grouped {
   const groups: StepGroup[] = [];
   const ends: number[] = [];
   let current: StepGroup | undefined;
@@ -42,7 +44,10 @@ export function groupSteps(rows: readonly LogRow[], from: number, final: boolean
       continue;
     }
     if (current && current.step === row.step) {
+      // A step's time is when its first value was written.
+      const time = current.cells[WALL_TIME];
       Object.assign(current.cells, row.cells);
+      if (time !== undefined) current.cells[WALL_TIME] = time;
       currentEnd = row.end;
       continue;
     }
@@ -56,7 +61,7 @@ export function groupSteps(rows: readonly LogRow[], from: number, final: boolean
     currentStart = row.start;
     currentEnd = row.end;
   }
-  if (current && final) {
+  if (current && (final || complete?.(current.cells))) {
     groups.push(current);
     ends.push(currentEnd);
     next = currentEnd;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { type EpochClues, observeEpochs, stepsPerEpochOf } from '@/lib/logdir/epoch-length';
 import { CONFIG_FILES, type ConfigFile, folderSchedule } from '@/lib/logdir/folder-schedule';
 import { type EventState, type LogRow, readCsvRows, readEventRows, readJsonRows, type RowsRead } from '@/lib/logdir/log-rows';
-import { mapLogColumns, toLogPoints } from '@/lib/logdir/point-mapping';
+import { holdsEveryField, mapLogColumns, toLogPoints } from '@/lib/logdir/point-mapping';
 import { groupSteps } from '@/lib/logdir/step-groups';
 import type { LogFileProgress } from '../db/point-store';
 import type { LogKind, RunFolder } from './discover';
@@ -176,8 +176,8 @@ export class RunFollower {
     const before = columns.size;
     for (const row of read.rows as LogRow[]) for (const k in row.cells) columns.add(k);
     if (columns.size !== before || !f.state.columns) f.state.columns = [...columns];
-    const grouped = groupSteps(read.rows, base, final);
     const mapping = mapLogColumns(f.state.columns!);
+    const grouped = groupSteps(read.rows, base, final, (cells) => holdsEveryField(mapping, cells));
     const problems = [...read.errors];
     if (read.fatal) problems.push(read.fatal);
     const end = grouped.held ? grouped.next : read.next;

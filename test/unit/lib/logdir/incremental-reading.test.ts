@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { maskedCrc32c } from '@/lib/import/crc32c';
 import { readTfRecordsFrom } from '@/lib/import/tfrecord-stream';
 import { type EventState, readCsvRows, readEventRows, type RowsRead } from '@/lib/logdir/log-rows';
-import { type LogPoint, mapLogColumns, toLogPoints } from '@/lib/logdir/point-mapping';
+import { holdsEveryField, type LogPoint, mapLogColumns, toLogPoints } from '@/lib/logdir/point-mapping';
 import { groupSteps } from '@/lib/logdir/step-groups';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../fixtures/logdir');
@@ -26,24 +26,30 @@ const csv: Reader = (bytes, base, state) => {
 
 /**
  * What the server does with a file that grows to each of `sizes` in turn: read from the committed
- * offset, hold the last step back, commit the offset where it starts; once the file is complete
- * and quiet, give the last step up.
+ * offset, hold the last step back unless it holds every point field, commit the offset where the
+ * held step starts; once the file is complete and quiet, give the last step up. Points are stored
+ * as the store does: a step is written once, and metrics that come later are added to it.
  */
 function follow(file: Uint8Array, sizes: number[], read: Reader): LogPoint[] {
   const state = { events: { nonScalar: [] as string[] }, header: undefined as string | undefined };
   const columns = new Set<string>();
-  const points: LogPoint[] = [];
+  const stored = new Map<number, LogPoint>();
   let offset = 0;
   const step = (size: number, final: boolean) => {
     const r = read(file.subarray(offset, size), offset, state);
     for (const row of r.rows) for (const k in row.cells) columns.add(k);
-    const g = groupSteps(r.rows, offset, final);
-    points.push(...toLogPoints(g.groups, mapLogColumns([...columns])).points);
+    const m = mapLogColumns([...columns]);
+    const g = groupSteps(r.rows, offset, final, (cells) => holdsEveryField(m, cells));
+    for (const p of toLogPoints(g.groups, m).points) {
+      const old = stored.get(p.step);
+      if (!old) stored.set(p.step, p);
+      else if (p.metrics) old.metrics = { ...p.metrics, ...old.metrics };
+    }
     offset = g.held ? g.next : r.next;
   };
   for (const size of sizes) step(size, false);
   step(file.length, true);
-  return points;
+  return [...stored.values()].sort((a, b) => a.step - b.step);
 }
 
 const whole = (file: Uint8Array, read: Reader) => follow(file, [], read);
@@ -142,9 +148,17 @@ describe('rows into steps', () => {
   const row = (step: number, cells: Record<string, number>, start: number) => ({ step, cells, start, end: start + 10 });
 
   it('holds the last step back, committing where it starts, and gives it up when final', () => {
-    const rows = [row(0, {}, 0), row(1, { lr: 1 }, 10), row(1, { loss: 2 }, 20), row(2, { lr: 1 }, 30)];
-    expect(groupSteps(rows, 0, false)).toEqual({ groups: [{ step: 1, cells: { lr: 1, loss: 2 } }], ends: [30], next: 30, held: true });
-    expect(groupSteps(rows, 0, true)).toMatchObject({ ends: [30, 40], next: 40, held: false });
+    const rows = () => [row(0, {}, 0), row(1, { lr: 1 }, 10), row(1, { loss: 2 }, 20), row(2, { lr: 1 }, 30)];
+    expect(groupSteps(rows(), 0, false)).toEqual({ groups: [{ step: 1, cells: { lr: 1, loss: 2 } }], ends: [30], next: 30, held: true });
+    expect(groupSteps(rows(), 0, true)).toMatchObject({ ends: [30, 40], next: 40, held: false });
+  });
+
+  it('gives up a last step at once when it holds every point field the log has', () => {
+    const m = mapLogColumns(['lr', 'loss', 'grad_norm']);
+    const complete = (cells: Record<string, number>) => holdsEveryField(m, cells);
+    expect(groupSteps([row(1, { lr: 1 }, 0), row(1, { loss: 2 }, 10)], 0, false, complete)).toMatchObject({ next: 20, held: false, groups: [{ step: 1 }] });
+    expect(groupSteps([row(1, { lr: 1 }, 0), row(1, { grad_norm: 2 }, 10)], 0, false, complete)).toMatchObject({ next: 0, held: true, groups: [] });
+    expect(holdsEveryField(mapLogColumns(['grad_norm']), { grad_norm: 1 })).toBe(false);
   });
 
   it('reads past records that carry nothing, and starts a file with none at all where it ended', () => {
