@@ -61,6 +61,7 @@ export class RunFollower {
   private configStamp = '';
   private configCheckedAt = -Infinity;
   private appliedKey = '';
+  private scheduleInputs = '';
   private stepsPerEpoch: number | undefined;
   finished = false;
 
@@ -267,6 +268,10 @@ export class RunFollower {
   private async applySchedule(now: number): Promise<void> {
     await this.readConfigs(now);
     const observed = stepsPerEpochOf(this.epochs) ?? this.stepsPerEpoch;
+    // Worked out again only when something it is made of changed, not on every read.
+    const inputs = [this.configStamp, observed, this.runId, ...[...this.files.values()].map((f) => `${f.state.columns?.length}:${Object.keys(f.state.texts ?? {}).length}`)].join('|');
+    if (inputs === this.scheduleInputs) return;
+    this.scheduleInputs = inputs;
     const found = folderSchedule({ files: this.configs, texts: this.texts(), stepsPerEpoch: observed });
     const notes = [...found.notes, ...found.problems.map((p) => `${p.file}: ${p.message}`)];
     for (const f of this.files.values()) if (f.state.columns) notes.push(...mapLogColumns(f.state.columns).notes);
