@@ -20,7 +20,7 @@ export function SourcePanel({ runId, version }: { runId: number; version: string
   if (!s) return null;
   const errors = s.files.reduce((n, f) => n + f.errors, 0);
   return (
-    <section className={`panel${errors ? ' bad' : ''}`} aria-labelledby="source-title" data-testid="source-panel" style={{ marginTop: 12 }}>
+    <section className="panel" aria-labelledby="source-title" data-testid="source-panel" data-errors={errors} style={{ marginTop: 12 }}>
       <h2 id="source-title">Source</h2>
       <p style={{ marginTop: 0 }}>
         Read from <code>{s.path === '.' ? s.logdir : `${s.logdir}/${s.path}`}</code>. Schedule:{' '}
@@ -33,30 +33,32 @@ export function SourcePanel({ runId, version }: { runId: number; version: string
           ))}
         </ul>
       )}
-      <table className="table" aria-label="Files read">
-        <thead>
-          <tr>
-            <th scope="col">File</th>
-            <th scope="col">Read</th>
-            <th scope="col">Last read</th>
-            <th scope="col">Errors</th>
-          </tr>
-        </thead>
-        <tbody>
-          {s.files.map((f) => (
-            <tr key={f.path}>
-              <td>
-                <code>{f.path}</code> <span className="muted">({f.kind})</span>
-              </td>
-              <td>
-                {formatBytes(f.bytesRead)} of {formatBytes(f.size)}
-              </td>
-              <td title={formatDateTime(f.readAt)}>{formatAgo(f.readAt, Date.now())}</td>
-              <td data-testid="source-errors">{f.errors ? `${f.errors.toLocaleString('en-US')}: ${f.lastError}` : 'none'}</td>
+      <div className="table-wrap">
+        <table className="runs" aria-label="Files read">
+          <thead>
+            <tr>
+              <th scope="col">File</th>
+              <th scope="col">Read</th>
+              <th scope="col">Last read</th>
+              <th scope="col">Errors</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {s.files.map((f) => (
+              <tr key={f.path}>
+                <td>
+                  <code>{f.path}</code> <span className="muted">({f.kind})</span>
+                </td>
+                <td>
+                  {formatBytes(f.bytesRead)} of {formatBytes(f.size)}
+                </td>
+                <td title={formatDateTime(f.readAt)}>{formatAgo(f.readAt, Date.now())}</td>
+                <td data-testid="source-errors">{f.errors ? `${f.errors.toLocaleString('en-US')}: ${f.lastError}` : 'none'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
