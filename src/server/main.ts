@@ -3,6 +3,7 @@
 //   --api-only   no pages: the ingest and read API only
 import { ConfigError, DEFAULT_DATABASE_URL, loadConfig, redactUrl } from './config';
 import { databaseUnavailable, type UnavailableReason } from './db/database-unavailable';
+import { logdirOptions } from './logdir/options';
 import { start } from './start';
 
 // A self-hosted tracker often runs on closed networks: Next.js should not try to phone home.
@@ -25,17 +26,20 @@ if (hostsFlag >= 0) {
 }
 const args = new Set(argv);
 if (args.has('--help') || args.has('-h')) {
-  console.log(`usage: npm run dev | npm start   (or: tsx src/server/main.ts [--dev | --api-only])
+  console.log(`usage: npm run dev | npm start   (or: tsx src/server/main.ts [--dev | --api-only]) [-- --logdir DIR ...]
   --dev        pages compiled on demand (development)
   --api-only   no pages: the ingest and read API only
   --allowed-hosts a,b   host names to answer besides localhost, IPs and LRSCOPE_PUBLIC_URL's (LRSCOPE_ALLOWED_HOSTS)
+  --logdir DIR follow the training logs under DIR live (repeatable; or LRSCOPE_LOGDIR=DIR1:DIR2)
+  --project P  the project those runs go to (default: the directory's name)
 Configuration comes from the environment: PORT, HOST, DATABASE_URL (see README.md).`);
   process.exit(0);
 }
 try {
   const config = loadConfig(process.env);
   const pages = args.has('--api-only') ? 'none' : args.has('--dev') ? 'dev' : 'production';
-  const started = await start({ config, pages });
+  const logdir = logdirOptions(process.argv.slice(2), process.env);
+  const started = await start({ config, pages, logdir });
   const shutdown = (signal: string) => {
     console.log(`lrscope: ${signal}, shutting down`);
     started.stop().then(

@@ -13,12 +13,15 @@ import { createAlerting } from './alerts/alerting';
 import { guardedFetch, webhookTargetPolicy } from './alerts/guarded-fetch';
 import { createRunVerdicts } from './runs/run-verdicts';
 import { pageDataFor, providePageData } from './page-data';
+import { DEFAULT_LOGDIR, type LogdirOptions, startLogdirs } from './logdir/logdir-service';
 
 export interface StartOptions {
   config: Config;
   /** 'dev' compiles pages on demand, 'production' serves `next build` output, 'none' is API-only. */
   pages: 'dev' | 'production' | 'none';
   log?: (line: string) => void;
+  /** Log directories to follow (--logdir), and where files shipped by `python -m lrscope watch` go. */
+  logdir?: LogdirOptions;
 }
 
 export interface Started {
@@ -55,7 +58,7 @@ async function nextHandler(mode: 'dev' | 'production', config: Config): Promise<
   return app.getRequestHandler();
 }
 
-export async function start({ config, pages, log = console.log }: StartOptions): Promise<Started> {
+export async function start({ config, pages, log = console.log, logdir }: StartOptions): Promise<Started> {
   const db = await openDatabase(config);
   for (const name of db.migrated) log(`lrscope: applied migration ${name}`);
   const first = await ensureDefaultProject(db.prisma);
@@ -71,7 +74,10 @@ export async function start({ config, pages, log = console.log }: StartOptions):
     fetch: guardedFetch(webhookTargetPolicy(config.webhookAllowedTargets)),
   });
   const verdicts = createRunVerdicts(db);
+  // Beside the SQLite file, so each database has its own copy of what training hosts ship.
+  const watchDir = logdir?.watchDir ?? path.join(config.sqlitePath ? path.dirname(config.sqlitePath) : path.resolve('data'), 'watched');
   const server = await createServer({
+    watchDir,
     db,
     verdicts,
     alerting,
@@ -94,10 +100,12 @@ export async function start({ config, pages, log = console.log }: StartOptions):
   retryVerdicts.unref();
   log(`lrscope: listening on ${server.url} (${config.provider}: ${redactUrl(config.databaseUrl)})`);
   if (!isLoopback(config.host) && !config.dashboardToken) log(openBeyondLoopbackWarning(config.host));
+  const logdirs = await startLogdirs({ db, verdicts, alerting }, { ...(logdir ?? DEFAULT_LOGDIR), watchDir }, log);
   return {
     db,
     server,
     stop: async () => {
+      await logdirs.stop();
       clearInterval(retryVerdicts);
       await alerting.stop();
       await server.close();

@@ -21,7 +21,21 @@ def main(argv: Optional[List[str]] = None) -> int:
     s.add_argument("--retries", type=int, default=5, help="attempts per request before giving up (default 5)")
     st = sub.add_parser("status", help="list spooled runs not sent yet")
     st.add_argument("--dir", help="spool directory")
+    w = sub.add_parser("watch", help="send the training logs under DIR to the server as they grow")
+    w.add_argument("logdir", metavar="DIR")
+    w.add_argument("--url", help="server URL (default: LRSCOPE_URL, else %s)" % "http://127.0.0.1:3000")
+    w.add_argument("--host", help="this machine's name in run names (default: its hostname)")
+    w.add_argument("--interval", type=float, default=2.0, help="seconds between looks at the files (default 2)")
+    w.add_argument("--once", action="store_true", help="send what is there, then exit (0 when the server holds all of it)")
     args = p.parse_args(argv)
+
+    if args.command == "watch":
+        from .watch import Watcher
+
+        try:
+            return Watcher(args.logdir, url=args.url, host=args.host).run(interval=args.interval, once=args.once)
+        except KeyboardInterrupt:
+            return 0
 
     if args.command == "sync":
         from .sync import sync

@@ -35,6 +35,7 @@ export function PreviewView() {
     pytorch: prettyJson(STARTERS.pytorch),
     huggingface: prettyJson(STARTERS.huggingface),
     coqui: prettyJson(STARTERS.coqui),
+    lightning: prettyJson(STARTERS.lightning),
   }));
   const [presetId, setPresetId] = useState(FIRST.id);
   const [stepsPerEpoch, setStepsPerEpoch] = useState(String(FIRST.stepsPerEpoch));

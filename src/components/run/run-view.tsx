@@ -18,6 +18,7 @@ import { OptimizerCharts } from './optimizer-charts';
 import { RunHeader } from './run-header';
 import { ScheduleAndConfig } from './schedule-and-config';
 import { useRunUrl } from './use-run-url';
+import { SourcePanel } from './source-panel';
 import { VerdictPanel } from './verdict-panel';
 
 // Epoch and time only map steps to x values: a few hundred samples draw the axis as well as more.
@@ -162,6 +163,7 @@ export function RunView({ id }: { id: number }) {
           <MetricChart key={name} run={r} name={name} frame={frame} range={range} maxPoints={maxPoints} enabled={enabled} tick={metricTick} />
         ))}
       </div>
+      <SourcePanel runId={r.id} version={r.lastSeenAt} />
       <ScheduleAndConfig run={r} />
     </>
   );

@@ -77,9 +77,9 @@ const SCORERS: Record<Field, Scorer> = {
   },
 };
 
-/** Validation and test metrics are never the training step's LR or loss. */
-function heldOut(full: string): boolean {
-  return full.split('/').some((seg) => /^(val|valid|validation|eval|test)([_-]|$)/.test(seg));
+/** Validation and test metrics are never the training step's LR or loss (Coqui scopes them "<model>_EvalStats/..."). */
+export function heldOut(full: string): boolean {
+  return full.split('/').some((seg) => /^(val|valid|validation|eval|test)([_-]|$)/.test(seg) || /(^|_)(eval|test)stats$/.test(seg));
 }
 
 function score(field: Field, column: string): number {

@@ -2,11 +2,12 @@
 // Summary (tensorflow/core/framework/summary.proto). Only what an import needs is read:
 //   Event:         wall_time = 1 (double), step = 2 (int64), file_version = 3, summary = 5
 //   Summary:       value = 1 (repeated Value)
-//   Summary.Value: tag = 1, simple_value = 2 (float), metadata = 9, tensor = 8 (TensorProto)
+//   Summary.Value: tag = 1, simple_value = 2 (float), metadata = 9, tensor = 8 (TensorProto: a scalar, or text)
 //   SummaryMetadata: plugin_data = 1 { plugin_name = 1 }, data_class = 4
 // Everything else (graphs, session logs, images, histograms, audio) is skipped.
 import { ProtoReader, WIRE } from './protobuf';
 import { scalarOfTensor } from './tensor-scalar';
+import { textOfTensor } from './tensor-text';
 
 export interface EventValue {
   tag: string;
@@ -14,6 +15,8 @@ export interface EventValue {
   value?: number;
   /** The plugin named in the value's metadata ("scalars", "histograms", ...), when the writer sent metadata. */
   plugin?: string;
+  /** The text of a string tensor (the text plugin: add_text). */
+  text?: string;
 }
 
 export interface DecodedEvent {
@@ -51,8 +54,13 @@ function decodeValue(r: ProtoReader): EventValue {
     if (field === 1 && wire === WIRE.len) out.tag = r.string();
     else if (field === 2 && wire === WIRE.i32) out.value = r.float();
     else if (field === 8 && wire === WIRE.len) {
-      const v = scalarOfTensor(r.bytes());
+      const tensor = r.bytes();
+      const v = scalarOfTensor(tensor);
       if (v !== undefined) out.value = v;
+      else {
+        const text = textOfTensor(tensor);
+        if (text !== undefined) out.text = text;
+      }
     } else if (field === 9 && wire === WIRE.len) out.plugin = pluginOf(r.message());
     else r.skip(wire);
   }

@@ -3,33 +3,22 @@
 // warnings (e.g. "its first change (at 10,000) needs 10,000 epochs"). Pure and synchronous: the
 // page calls it on every edit.
 import { detect, firstChange } from '../detect';
-import { compileSchedule, parseSchedule, ScheduleSpecError } from '../schedules';
-import type { Interval, ScheduleSpec, VerifiableSchedule } from '../schedules/types';
+import { compileSchedule, ScheduleSpecError } from '../schedules';
+import type { Interval, VerifiableSchedule } from '../schedules/types';
 import { formatStep } from '../ui/format';
 import { ConfigError } from './config-error';
-import { fromCoqui } from './from-coqui';
-import { fromHuggingface } from './from-huggingface';
-import { fromPytorch } from './from-pytorch';
 import { readConfig } from './read-config';
-import { FieldError, readEpochs, readStepsPerEpoch } from './run-length';
+import { checkLength, FieldError, readEpochs, readStepsPerEpoch } from './run-length';
 import { sampleCurve } from './sample-curve';
-import type { FormRun, Translation } from './translation';
-import type { Framework, Marker, PreviewError, PreviewInput, PreviewOk, PreviewResult, RunLength } from './types';
-
-const TRANSLATORS: Record<Framework, (config: Record<string, unknown>, form: FormRun) => Translation> = {
-  pytorch: fromPytorch,
-  huggingface: fromHuggingface,
-  coqui: fromCoqui,
-};
+import type { FormRun } from './translation';
+import { type TranslatedSchedule, translateConfig } from './translate';
+import type { Marker, PreviewError, PreviewInput, PreviewOk, PreviewResult, RunLength } from './types';
 
 export const MAX_CURVE_POINTS = 2000;
 
-function configError(err: unknown, translation?: Translation): PreviewError | undefined {
+function configError(err: unknown): PreviewError | undefined {
   if (err instanceof ConfigError) return { field: 'config', message: err.message };
-  if (err instanceof ScheduleSpecError) {
-    const path = translation ? translation.configPath(err.path) : err.path;
-    return { field: 'config', message: path ? `${path}: ${err.rule}` : err.rule };
-  }
+  if (err instanceof ScheduleSpecError) return { field: 'config', message: err.message };
   if (err instanceof FieldError) return { field: err.field, message: err.message };
   return undefined;
 }
@@ -85,36 +74,30 @@ export function buildPreview(input: PreviewInput): PreviewResult {
   const { form, epochsMissing } = readForm(input, errors);
   if (!config) return { ok: false, errors };
 
-  let translation: Translation | undefined;
-  let spec: ScheduleSpec;
+  let t: TranslatedSchedule;
   try {
-    translation = TRANSLATORS[input.framework](config, form);
-    spec = parseSchedule(translation.spec);
+    t = translateConfig(input.framework, config, form);
+    checkLength(t.run);
   } catch (err) {
-    const e = configError(err, translation);
+    const e = configError(err);
     if (!e) throw err;
     return { ok: false, errors: [...errors.filter((x) => x.field !== e.field), e] };
   }
   // Empty epochs are fine when the config sets the run's length itself.
-  if (epochsMissing && translation.run.from === null) errors.push({ field: 'epochs', message: 'required: how many epochs to preview' });
+  if (epochsMissing && t.run.from === null) errors.push({ field: 'epochs', message: 'required: how many epochs to preview' });
   if (errors.length) return { ok: false, errors };
 
-  const run = translation.run;
-  const schedule = compileSchedule({ ...spec, interval: undefined });
-  const design: Interval | 'either' = schedule.verifiable ? schedule.designInterval : 'either';
-  const cadence = translation.cadence(design);
-  const actual = cadence.actual;
-  const intended: Interval = design === 'step' ? 'step' : actual;
+  const { run, schedule, spec, intended, actual, cadence } = t;
   const mismatch = intended !== actual;
   const base = {
     ok: true as const,
     framework: input.framework,
-    spec: { ...spec, interval: intended },
+    spec,
     intended,
     actual,
     cadence: cadence.text,
     run,
-    notes: translation.notes,
+    notes: t.notes,
   };
   if (!schedule.verifiable) {
     return { ...base, unverifiable: schedule.reason, curves: { actual: [] }, bucket: 1, lr: { start: Number.NaN, end: Number.NaN, min: Number.NaN, max: Number.NaN }, firstChange: {}, markers: [], warnings: [] };

@@ -55,4 +55,9 @@ export const STARTERS: Record<Framework, Record<string, unknown>> = {
   pytorch: PRESETS[2].config,
   huggingface: PRESETS[1].config,
   coqui: PRESETS[0].config,
+  // LightningCLI's shape; no interval: Lightning's default, "epoch".
+  lightning: {
+    optimizer: { class_path: 'torch.optim.AdamW', init_args: { lr: 0.001 } },
+    lr_scheduler: { class_path: 'torch.optim.lr_scheduler.OneCycleLR', init_args: { max_lr: 0.01, total_steps: 20_000 } },
+  },
 };

@@ -38,16 +38,17 @@ export function readEpochs(text: string): number | undefined {
 /** A length in epochs; `from` names the config field that set it (null: the form). */
 export function lengthInEpochs(stepsPerEpoch: number, epochs: number | undefined, from: string | null): RunLength {
   if (epochs === undefined) throw new FieldError('epochs', 'required: how many epochs to preview');
-  return checked({ stepsPerEpoch, epochs, totalSteps: Math.ceil(epochs * stepsPerEpoch), from });
+  return { stepsPerEpoch, epochs, totalSteps: Math.ceil(epochs * stepsPerEpoch), from };
 }
 
 /** A length in optimizer steps set by a config field (Hugging Face max_steps). */
 export function lengthInSteps(stepsPerEpoch: number, totalSteps: number, from: string): RunLength {
-  return checked({ stepsPerEpoch, epochs: totalSteps / stepsPerEpoch, totalSteps, from });
+  return { stepsPerEpoch, epochs: totalSteps / stepsPerEpoch, totalSteps, from };
 }
 
-function checked(run: RunLength): RunLength {
-  if (run.totalSteps <= MAX_PREVIEW_STEPS) return run;
+/** A run the preview can draw; throws naming the field that made it too long. (Log-directory mode has no such limit.) */
+export function checkLength(run: RunLength): void {
+  if (run.totalSteps <= MAX_PREVIEW_STEPS) return;
   const rule = `makes ${formatStep(run.totalSteps)} optimizer steps; the preview covers at most ${formatStep(MAX_PREVIEW_STEPS)}`;
   if (run.from) throw new ConfigError(run.from, rule);
   throw new FieldError('epochs', `${formatStep(run.epochs)} epochs × ${formatStep(run.stepsPerEpoch)} steps ${rule}`);

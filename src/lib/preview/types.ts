@@ -3,12 +3,13 @@
 import type { Bucket } from '../downsample';
 import type { Interval, ScheduleSpec } from '../schedules/types';
 
-export type Framework = 'pytorch' | 'huggingface' | 'coqui';
+export type Framework = 'pytorch' | 'huggingface' | 'coqui' | 'lightning';
 
 export const FRAMEWORKS: readonly { id: Framework; label: string; hint: string }[] = [
   { id: 'pytorch', label: 'PyTorch', hint: 'A scheduler class and its keyword arguments, as an lrscope schedule spec: {"name", "params", "interval", "baseLr"}.' },
   { id: 'huggingface', label: 'Hugging Face', hint: 'TrainingArguments fields: lr_scheduler_type, learning_rate, warmup_steps or warmup_ratio, max_steps or num_train_epochs, lr_scheduler_kwargs.' },
   { id: 'coqui', label: 'Coqui', hint: 'Trainer config fields: lr, lr_scheduler, lr_scheduler_params, scheduler_after_epoch (and epochs).' },
+  { id: 'lightning', label: 'Lightning', hint: 'Saved hyperparameters (hparams.yaml, LightningCLI config.yaml) as JSON: lr_scheduler {class_path, init_args, interval}, optimizer {class_path, init_args: {lr}}.' },
 ];
 
 export interface PreviewInput {

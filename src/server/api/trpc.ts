@@ -26,6 +26,8 @@ export interface Context {
   keyFailures: FailureThrottle;
   /** Whether this request is the signed-in dashboard (see dashboard-auth.ts). */
   dashboardMayChange: () => Promise<boolean>;
+  /** Where log files shipped by `python -m lrscope watch` are copied, and followed from. */
+  watchDir: string;
 }
 
 /** Carries the wait to the Retry-After header. */

@@ -80,6 +80,19 @@ export interface RunAtIngest {
  */
 export type AdmitBatch = (run: RunAtIngest | undefined) => void;
 
+/** How far a log file has been read (log-directory mode): written in the transaction of the batch read from it. */
+export interface LogFileProgress {
+  path: string;
+  kind: string;
+  offset: number;
+  size: number;
+  head: string;
+  state: unknown;
+  errors: number;
+  lastError: string | null;
+  readAt: Date;
+}
+
 /** An API key row by its public id, with its project. */
 export interface ApiKeyRow {
   id: number;
@@ -125,9 +138,10 @@ export interface PointStore {
   /**
    * Stores a batch in one transaction with the run's summary; all or nothing, idempotent on
    * (run, step) for points and on (run, name, step) for metric values: the first value stored wins. `admit` sees the run inside that transaction, so the checks and the write
-   * cannot be split by another batch of the run.
+   * cannot be split by another batch of the run. `progress`, for points read from a log file, is
+   * written in the same transaction: the file's offset moves exactly when its points are stored.
    */
-  logPoints(runId: number, points: PointInput[], now: Date, admit?: AdmitBatch): Promise<LogResult>;
+  logPoints(runId: number, points: PointInput[], now: Date, admit?: AdmitBatch, progress?: LogFileProgress): Promise<LogResult>;
   /** The key with this public id, or undefined. Read on every request: no cache, so a revocation counts at once. */
   apiKey(publicId: string): Promise<ApiKeyRow | undefined>;
   /** The run's verdict inputs, read fresh (another request or instance may have changed them). */

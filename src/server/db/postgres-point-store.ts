@@ -58,7 +58,7 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
     (await pool.query(sql, args)).rows.map((r) => ({ step: Number(r.step), value: Number(r.value), min: Number(r.min), max: Number(r.max) })) as SeriesBucket[];
 
   return {
-    async logPoints(runId, points, now, admit): Promise<LogResult> {
+    async logPoints(runId, points, now, admit, progress): Promise<LogResult> {
       const client = await pool.connect();
       let failed: Error | undefined;
       try {
@@ -182,6 +182,15 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
             runId,
           ],
         );
+        if (progress) {
+          const p = progress;
+          await client.query(
+            `INSERT INTO "LogFile" ("runId", "path", "kind", "offset", "size", "head", "state", "errors", "lastError", "readAt") VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10)
+             ON CONFLICT ("runId", "path") DO UPDATE SET "kind" = excluded."kind", "offset" = excluded."offset", "size" = excluded."size", "head" = excluded."head",
+               "state" = excluded."state", "errors" = excluded."errors", "lastError" = excluded."lastError", "readAt" = excluded."readAt"`,
+            [runId, p.path, p.kind, p.offset, p.size, p.head, p.state === undefined ? null : JSON.stringify(p.state), p.errors, p.lastError, p.readAt],
+          );
+        }
         await client.query('COMMIT');
         return { accepted: insertedSteps.size, duplicates: points.length - insertedSteps.size, batch, lateMetrics: late.length, lateOptimizers };
       } catch (err) {

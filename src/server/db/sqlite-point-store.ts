@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ApiKeyRow, LogResult, LrPoint, PointColumn, PointInput, PointStore, RunAtIngest, SeriesBucket, StepRange, StoredPoint } from './point-store';
+import type { ApiKeyRow, LogFileProgress, LogResult, LrPoint, PointColumn, PointInput, PointStore, RunAtIngest, SeriesBucket, StepRange, StoredPoint } from './point-store';
 import { withLateOptimizers } from '@/lib/optimizers/optimizer-points';
 import { type MetricValue, metricRollupRows, type Part, rollupRows } from './rollup';
 
@@ -136,7 +136,13 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
   const lrPoints = prep('SELECT "step", "epoch", "lr", "lrs", "loss", "time", "batch", "schedulerStep", "optimizers" FROM "Point" WHERE "runId" = ? ORDER BY "step"');
   const lrAtOrBefore = prep('SELECT "lr" FROM "Point" WHERE "runId" = ? AND "step" <= ? AND "lr" IS NOT NULL ORDER BY "step" DESC LIMIT 1').pluck();
 
-  const log = db.transaction((runId: number, points: PointInput[], now: number, admit?: (run: RunAtIngest | undefined) => void): LogResult => {
+  const saveProgress = prep(
+    `INSERT INTO "LogFile" ("runId", "path", "kind", "offset", "size", "head", "state", "errors", "lastError", "readAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT ("runId", "path") DO UPDATE SET "kind" = excluded."kind", "offset" = excluded."offset", "size" = excluded."size", "head" = excluded."head",
+       "state" = excluded."state", "errors" = excluded."errors", "lastError" = excluded."lastError", "readAt" = excluded."readAt"`,
+  );
+
+  const log = db.transaction((runId: number, points: PointInput[], now: number, admit?: (run: RunAtIngest | undefined) => void, progress?: LogFileProgress): LogResult => {
     const run = readRun.get(runId) as RunRow | undefined;
     const metricNames = run?.metricNames ? (JSON.parse(run.metricNames) as string[]) : null;
     admit?.(run && { projectId: run.projectId, pointCount: run.pointCount, metricNames });
@@ -222,6 +228,10 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
       names.size !== namesBefore ? JSON.stringify([...names].sort()) : run.metricNames,
       runId,
     );
+    if (progress) {
+      const p = progress;
+      saveProgress.run(runId, p.path, p.kind, p.offset, p.size, p.head, p.state === undefined ? null : JSON.stringify(p.state), p.errors, p.lastError, p.readAt.getTime());
+    }
     return { accepted, duplicates: points.length - accepted, batch, lateMetrics: late.length, lateOptimizers };
   });
 
@@ -233,9 +243,9 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
   };
 
   return {
-    async logPoints(runId, points, now, admit) {
+    async logPoints(runId, points, now, admit, progress) {
       await idle();
-      return log.immediate(runId, points, now.getTime(), admit);
+      return log.immediate(runId, points, now.getTime(), admit, progress);
     },
     async apiKey(publicId) {
       await idle();

@@ -26,6 +26,7 @@ import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { BodyRefusedError, readJsonBody } from './read-json-body';
 import { replyError, replyJson } from './reply';
 import { BadTargetError, requestTarget } from './request-target';
+import { servePythonClient } from './python-client';
 
 export type PageHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
 
@@ -46,6 +47,8 @@ export interface ServerOptions {
   liveFeeds: FeedLimits;
   readRequestsPerSecond: number;
   requestTimeoutMs: number;
+  /** Where files shipped by `python -m lrscope watch` are copied (sources.append). */
+  watchDir: string;
 }
 
 export interface RunningServer {
@@ -102,6 +105,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
         client: clientAddress(req),
         keyFailures,
         dashboardMayChange: () => (change ??= auth.mayChange(req)),
+        watchDir: opts.watchDir,
       };
     },
     responseMeta({ errors }) {
@@ -182,6 +186,11 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     req.url = target.pathname + target.search;
     if (target.pathname === '/healthz') return replyJson(res, 200, { ok: true, database: opts.db.provider });
     if (target.procedures) return procedures(req, res, target.procedures, target.search);
+    // The Python client, for `pip install` on training machines: public code, no token needed.
+    if (target.pathname.startsWith('/python/')) {
+      const refused = hostGuard.refuse(req, 'page');
+      return refused ? replyError(res, 403, 'FORBIDDEN', refused) : servePythonClient(req, res);
+    }
     return pages(req, res, target.pathname);
   }
 

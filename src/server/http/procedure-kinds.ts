@@ -2,10 +2,11 @@
 // themselves check again: see trpc.ts).
 
 /** Run writes: a project API key. Their bodies may be large (runs.log batches). */
-export const INGEST_PROCEDURES = new Set(['runs.create', 'runs.log', 'runs.update', 'runs.finish']);
+export const INGEST_PROCEDURES = new Set(['runs.create', 'runs.log', 'runs.update', 'runs.finish', 'sources.append']);
 
-/** Procedures whose request body may use the ingest size limit; everything else gets the small one. */
-export const LARGE_BODY_PROCEDURES = new Set(['runs.log']);
+/** Procedures whose request body may use the ingest size limit (points; log bytes shipped by
+ * `python -m lrscope watch`); everything else gets the small one. */
+export const LARGE_BODY_PROCEDURES = new Set(['runs.log', 'sources.append']);
 
 /** Alert settings changes: a project API key for that project, or the signed-in dashboard. */
 export const CHANGE_PROCEDURES = new Set(['alerts.acknowledge', 'alerts.setRules', 'alerts.addWebhook', 'alerts.removeWebhook', 'alerts.sendTest']);

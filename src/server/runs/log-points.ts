@@ -1,5 +1,5 @@
 import type { Db } from '../db/open-database';
-import type { PointInput, RunAtIngest } from '../db/point-store';
+import type { LogFileProgress, PointInput, RunAtIngest } from '../db/point-store';
 import type { Principal } from '../keys/authenticate';
 import type { Alerting } from '../alerts/alerting';
 import { SCHEDULER_METRIC } from '@/lib/detect/plateau';
@@ -21,7 +21,7 @@ export interface LogDeps {
   alerting: Alerting;
 }
 
-export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: Principal, runId: number, batchPoints: PointInput[], now = new Date()): Promise<LogPointsResult> {
+export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: Principal, runId: number, batchPoints: PointInput[], now = new Date(), progress?: LogFileProgress): Promise<LogPointsResult> {
   // Each optimizer's LR is stored as a series of its own ("lr:<name>"), beside the metrics.
   const points = withOptimizerSeries(batchPoints);
   // The checks run inside the batch's transaction (SQLite's write lock, PostgreSQL's lock on the
@@ -42,7 +42,7 @@ export async function logPoints({ db, verdicts, alerting }: LogDeps, principal: 
       throw new AppError('BAD_REQUEST', `points: a run may log at most ${MAX_OPTIMIZERS} optimizers; this batch would make it ${optimizers.length} (${optimizers.join(', ')})`);
     }
   };
-  const { accepted, duplicates, batch, lateMetrics, lateOptimizers } = await db.points.logPoints(runId, points, now, admit);
+  const { accepted, duplicates, batch, lateMetrics, lateOptimizers } = await db.points.logPoints(runId, points, now, admit, progress);
   // Of the metrics added to stored steps, only the values passed to scheduler.step() (which may
   // arrive after their step) can change a verdict: ReduceLROnPlateau is replayed on them. So can
   // an optimizer's values added to a stored step.

@@ -2,7 +2,7 @@
 // uses, the intended curve beside it when they differ, the detector's warnings, and errors shown
 // next to the field they belong to.
 import { describe, expect, it } from 'vitest';
-import { buildPreview, type Framework, type PreviewOk, type PreviewResult, PRESETS } from '@/lib/preview';
+import { buildPreview, type Framework, type PreviewOk, type PreviewResult, PRESETS, STARTERS } from '@/lib/preview';
 
 function preview(framework: Framework, config: unknown, stepsPerEpoch: number | string = 500, epochs: number | string = 10): PreviewResult {
   return buildPreview({ framework, config: typeof config === 'string' ? config : JSON.stringify(config), stepsPerEpoch: String(stepsPerEpoch), epochs: String(epochs) });
@@ -165,5 +165,22 @@ describe('errors next to their field', () => {
   it('needs no epochs when the config sets the run\'s length', () => {
     const r = ok(preview('huggingface', { max_steps: 800 }, 100, ''));
     expect(r.run).toEqual({ stepsPerEpoch: 100, epochs: 8, totalSteps: 800, from: 'max_steps' });
+  });
+});
+
+describe('Lightning hyperparameters (the translation log-directory mode uses too)', () => {
+  it('steps a OneCycleLR left at the default interval once per epoch, and says how to step it per step', () => {
+    const r = ok(preview('lightning', STARTERS.lightning, 500, 40));
+    expect(r).toMatchObject({ intended: 'step', actual: 'epoch', spec: { name: 'OneCycleLR', baseLr: 0.001, interval: 'step' } });
+    expect(r.cadence).toBe('Lightning steps the scheduler once per epoch: its interval is not set, and defaults to "epoch".');
+    expect(r.fix).toMatch(/"interval": "step"/);
+    expect(r.curves.intended).toBeDefined();
+    const stepped = ok(preview('lightning', { ...STARTERS.lightning, lr_scheduler: { ...(STARTERS.lightning.lr_scheduler as object), interval: 'step' } }, 500, 40));
+    expect([stepped.intended, stepped.actual, stepped.fix]).toEqual(['step', 'step', undefined]);
+  });
+
+  it('names the hyperparameter a bad value sits in', () => {
+    const r = preview('lightning', { lr_scheduler: { class_path: 'torch.optim.lr_scheduler.OneCycleLR', init_args: { max_lr: -1, total_steps: 100 } } });
+    expect(r).toMatchObject({ ok: false, errors: [{ field: 'config', message: expect.stringMatching(/^lr_scheduler\.init_args\.max_lr: /) }] });
   });
 });

@@ -7,7 +7,7 @@ import { fromHuggingface } from '@/lib/preview/from-huggingface';
 import { fromPytorch } from '@/lib/preview/from-pytorch';
 import { nearMisses } from '@/lib/preview/near-miss';
 import { readConfig } from '@/lib/preview/read-config';
-import { FieldError } from '@/lib/preview/run-length';
+import { checkLength, FieldError } from '@/lib/preview/run-length';
 
 const form = { stepsPerEpoch: 500, epochs: 3 };
 
@@ -60,7 +60,7 @@ describe('Hugging Face TrainingArguments', () => {
     expect(configErrorOf(() => fromHuggingface({ lr_scheduler_kwargs: { num_training_steps: 5 } }, form))).toBe(
       'lr_scheduler_kwargs.num_training_steps: is set by the Trainer (from warmup_steps/warmup_ratio and max_steps/num_train_epochs); remove it',
     );
-    expect(configErrorOf(() => fromHuggingface({ max_steps: 9_000_000 }, form))).toBe('max_steps: makes 9,000,000 optimizer steps; the preview covers at most 5,000,000');
+    expect(configErrorOf(() => checkLength(fromHuggingface({ max_steps: 9_000_000 }, form).run))).toBe('max_steps: makes 9,000,000 optimizer steps; the preview covers at most 5,000,000');
   });
 
   it('maps spec paths back to TrainingArguments fields', () => {
