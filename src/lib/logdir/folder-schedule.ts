@@ -10,6 +10,7 @@ import { type ConfigFramework, translateConfig } from '../preview/translate';
 import { FieldError } from '../preview/run-length';
 import { parseSchedule, ScheduleSpecError } from '../schedules';
 import type { ScheduleSpec } from '../schedules/types';
+import { coquiGan, isCoquiGan } from './coqui-gan';
 import { parseYaml } from './yaml';
 
 /** Config files looked for in a run folder and the folders above it (the nearest wins). */
@@ -32,6 +33,8 @@ export interface FolderSchedule {
   from?: string;
   /** The cadence in the framework's words ("Coqui steps the scheduler once per epoch: ..."). */
   cadence?: string;
+  /** A run with several optimizers (Coqui's GANs): each one's schedule, when it is known for certain; `spec` is the first's. */
+  optimizers?: { name: string; spec?: ScheduleSpec }[];
   notes: string[];
   /** A config that was found but could not be read, by file. */
   problems: { file: string; message: string }[];
@@ -60,7 +63,7 @@ function trainingArguments(texts: ReadonlyMap<string, string>): Record<string, u
 }
 
 function isCoqui(c: Record<string, unknown>): boolean {
-  return 'lr_scheduler' in c || 'scheduler_after_epoch' in c || 'lr_gen' in c;
+  return 'lr_scheduler' in c || 'scheduler_after_epoch' in c || isCoquiGan(c);
 }
 
 function isLightning(c: Record<string, unknown>): boolean {
@@ -100,6 +103,18 @@ function candidates(facts: FolderFacts, problems: FolderSchedule['problems']): C
   return out;
 }
 
+/** Names for the optimizers a log numbers (Coqui's current_lr_0 → "disc"), from config.json where it tells for certain. */
+export function optimizerNames(files: FolderFacts['files']): Record<string, string> {
+  const text = files['config.json'];
+  if (text === undefined) return {};
+  try {
+    const config = json(text);
+    return isObject(config) ? coquiGan(config)?.names ?? {} : {};
+  } catch {
+    return {};
+  }
+}
+
 export function folderSchedule(facts: FolderFacts): FolderSchedule {
   const problems: FolderSchedule['problems'] = [];
   const found = candidates(facts, problems);
@@ -112,10 +127,7 @@ export function folderSchedule(facts: FolderFacts): FolderSchedule {
       const spe = config.stepsPerEpoch;
       return { spec: parseSchedule(raw), stepsPerEpoch: typeof spe === 'number' && Number.isInteger(spe) && spe > 0 ? spe : facts.stepsPerEpoch, from: c.file, notes: [], problems };
     }
-    if (c.framework === 'coqui' && 'lr_gen' in config && !('lr_scheduler' in config)) {
-      // Which optimizer index is the generator differs between Coqui's GAN models: no guess, no false alarm.
-      return { from: c.file, notes: ['a GAN config (lr_gen / lr_disc): each optimizer\'s LR is charted; the schedules are not checked yet'], problems };
-    }
+    if (c.framework === 'coqui' && isCoquiGan(config)) return ganSchedule(config, c.file, facts.stepsPerEpoch, problems);
     // The length of the run only matters to the Hugging Face schedules that train by epochs.
     const needsLength = c.framework === 'huggingface' && !(typeof config.max_steps === 'number' && config.max_steps > 0);
     if (needsLength && facts.stepsPerEpoch === undefined) {
@@ -130,4 +142,28 @@ export function folderSchedule(facts: FolderFacts): FolderSchedule {
     }
     throw err;
   }
+}
+
+/** A Coqui GAN config: each optimizer's schedule through the same translation, where coqui-gan.ts knows it for certain. */
+function ganSchedule(config: Record<string, unknown>, from: string, stepsPerEpoch: number | undefined, problems: FolderSchedule['problems']): FolderSchedule {
+  const gan = coquiGan(config)!;
+  const notes = [...gan.notes];
+  let cadence: string | undefined;
+  const optimizers = gan.optimizers.map((o) => {
+    if (!o.config) return { name: o.name };
+    try {
+      const t = translateConfig('coqui', o.config, { stepsPerEpoch: stepsPerEpoch ?? 1, epochs: 1 });
+      // One scheduler_after_epoch for both: one cadence.
+      cadence ??= t.cadence.text;
+      notes.push(...t.notes.map((n) => `optimizer ${o.name}: ${n}`));
+      return { name: o.name, spec: t.spec };
+    } catch (err) {
+      if (!(err instanceof ConfigError || err instanceof ScheduleSpecError || err instanceof FieldError)) throw err;
+      // The one-optimizer names (lr_scheduler, lr) back to the config's own (lr_scheduler_disc, lr_disc).
+      const message = err.message.replace(/\b(lr_scheduler_params|lr_scheduler|lr)\b/g, (field) => (field === 'lr' ? `lr_${o.name}` : `${field.replace('lr_scheduler', `lr_scheduler_${o.name}`)}`));
+      problems.push({ file: from, message });
+      return { name: o.name };
+    }
+  });
+  return { spec: optimizers[0].spec, stepsPerEpoch, from, cadence, optimizers, notes, problems };
 }

@@ -2,11 +2,11 @@
 // vocoders): Coqui's current_lr_0 / current_lr_1, Lightning's lr-Adam / lr-Adam-1 (two optimizers
 // of one class) / lr-SGD, each with /pg1, /pg2 ... per param group.
 //
-// THE ONE PLACE that decides where those LRs go in a point. The wire has one LR series per run
-// today: the first optimizer's LR is the point's lr (its param groups lrs), and every other
-// optimizer's LR is kept apart as a metric of its own name, never mixed into lr. When points carry
-// `optimizers` ({ [name]: { lr, lrs } }), placeLrTags is what changes: the others move there.
+// THE ONE PLACE that decides where those LRs go in a point: each optimizer's LR goes in the point's
+// `optimizers` under its name (so each is a series of its own, checked against its own schedule),
+// and the first optimizer's is also the point's lr / lrs, as the wire wants (tables keep working).
 import { heldOut } from '../import/columns';
+import { MAX_OPTIMIZERS, OPTIMIZER_NAME } from '../optimizers/optimizer-points';
 
 export interface OptimizerLrs {
   /** "0", "1" (Coqui's index), or Lightning's "Adam", "Adam-1". */
@@ -41,16 +41,38 @@ export function optimizerLrs(columns: readonly string[]): OptimizerLrs[] {
     .map(([name, o]) => ({ name, groups: o.groups.sort((a, b) => a.group - b.group).map((g) => g.tag) }));
 }
 
+/** One optimizer of a point: the tag of its LR (group 0) and of every group when it has several. */
+export interface PlacedOptimizer {
+  name: string;
+  lr: string;
+  lrs?: string[];
+}
+
 export interface LrPlacement {
-  /** The tag that is the point's lr, and the tags of its param groups (lrs) when it has several. */
+  /** The tag that is the point's lr, and the tags of its param groups (lrs) when it has several: the first optimizer's. */
   lr?: string;
   lrs?: string[];
-  /** LR tags of the other optimizers: each is logged as a metric of its own name. */
+  /** Every optimizer, the first included, under the name it is logged as (empty for a run with one). */
+  optimizers: PlacedOptimizer[];
+  /** LR tags beyond the API's limit of optimizers per run: each is logged as a metric of its own name. */
   apart: string[];
 }
 
-export function placeLrTags(optimizers: readonly OptimizerLrs[]): LrPlacement {
-  if (optimizers.length === 0) return { apart: [] };
-  const [first, ...others] = optimizers;
-  return { lr: first.groups[0], lrs: first.groups.length > 1 ? first.groups : undefined, apart: others.flatMap((o) => o.groups) };
+/**
+ * `names` renames optimizers by their name in the log (Coqui's "0" → "disc" when the config tells
+ * for certain, coqui-gan.ts); a name the API would refuse keeps the log's, cut to size.
+ */
+export function placeLrTags(optimizers: readonly OptimizerLrs[], names: Readonly<Record<string, string>> = {}): LrPlacement {
+  if (optimizers.length === 0) return { optimizers: [], apart: [] };
+  const placed: PlacedOptimizer[] = [];
+  const taken = new Set<string>();
+  for (const o of optimizers.slice(0, MAX_OPTIMIZERS)) {
+    const wanted = names[o.name];
+    let name = wanted !== undefined && OPTIMIZER_NAME.test(wanted) ? wanted : o.name.slice(0, 64);
+    // Two optimizers never share a series, even if a rename would make them.
+    if (taken.has(name)) name = o.name.slice(0, 64);
+    taken.add(name);
+    placed.push({ name, lr: o.groups[0], lrs: o.groups.length > 1 ? o.groups : undefined });
+  }
+  return { lr: placed[0].lr, lrs: placed[0].lrs, optimizers: placed, apart: optimizers.slice(MAX_OPTIMIZERS).flatMap((o) => o.groups) };
 }

@@ -1,10 +1,12 @@
 // A log's columns (tags) → which is the point's lr, lrs, loss, epoch and time, the way
-// `lrscope import` chooses them (current_lr, learning_rate, lr-Adam, train/…), with per-optimizer
-// LR tags kept apart (optimizer-lrs.ts); every other numeric column is logged as a metric.
+// `lrscope import` chooses them (current_lr, learning_rate, lr-Adam, train/…), with each
+// optimizer's LR tags in the point's optimizers (optimizer-lrs.ts); every other numeric column is
+// logged as a metric.
 import { mapColumns } from '../import/columns';
 import type { StepGroup } from './step-groups';
 import { WALL_TIME } from './log-rows';
-import { optimizerLrs, placeLrTags } from './optimizer-lrs';
+import type { PointOptimizers } from '../optimizers/optimizer-points';
+import { optimizerLrs, type PlacedOptimizer, placeLrTags } from './optimizer-lrs';
 
 /** The API's limits (README, "Limits"). */
 const MAX_STEP = 2_147_483_647;
@@ -18,6 +20,8 @@ export interface PointMapping {
   loss?: string;
   epoch?: string;
   time?: string;
+  /** Runs with several optimizers: each one's LR tags, the first's being lr / lrs too. */
+  optimizers: PlacedOptimizer[];
   /** Column → the metric name it is logged as. */
   metrics: Map<string, string>;
   /** Choices worth telling the user (several LR columns, none). */
@@ -31,6 +35,7 @@ export interface LogPoint {
   loss?: number;
   epoch?: number;
   time?: number;
+  optimizers?: PointOptimizers;
   metrics?: Record<string, number>;
 }
 
@@ -40,8 +45,9 @@ function metricName(column: string): string {
   return name === 'lr' || name === 'loss' || name === 'expected_lr' ? `${name}_` : name;
 }
 
-export function mapLogColumns(columns: readonly string[]): PointMapping {
-  const placed = placeLrTags(optimizerLrs(columns));
+/** `names`: optimizers renamed by their name in the log (Coqui's "0" → "disc", coqui-gan.ts). */
+export function mapLogColumns(columns: readonly string[], names: Readonly<Record<string, string>> = {}): PointMapping {
+  const placed = placeLrTags(optimizerLrs(columns), names);
   const named = ['step', ...columns.filter((c) => c !== 'step')];
   const { mapping, problems } = mapColumns(named, { step: 'step', ...(placed.lr !== undefined && { lr: placed.lr }) });
   const notes: string[] = [];
@@ -49,8 +55,10 @@ export function mapLogColumns(columns: readonly string[]): PointMapping {
     if (p.field !== 'lr') continue;
     notes.push(p.kind === 'ambiguous' ? `columns ${p.candidates.map((c) => `"${c}"`).join(' and ')} all look like the learning rate: none is used as the LR` : 'no learning-rate column (lr, learning_rate, current_lr, lr-<optimizer>): the LR is not charted');
   }
-  if (placed.apart.length) notes.push(`several optimizers: "${placed.lr}" is the LR; ${placed.apart.map((t) => `"${t}"`).join(', ')} are kept apart as metrics`);
-  const used = new Set<string>([mapping.lr, mapping.loss, mapping.epoch, mapping.time, ...(placed.lrs ?? [])].filter((c): c is string => c !== undefined));
+  if (placed.optimizers.length) notes.push(`several optimizers, each with an LR of its own: ${placed.optimizers.map((o) => `${o.name} ("${o.lr}")`).join(', ')}`);
+  if (placed.apart.length) notes.push(`more than ${placed.optimizers.length} optimizers: ${placed.apart.map((t) => `"${t}"`).join(', ')} are kept as metrics`);
+  const tags = placed.optimizers.flatMap((o) => o.lrs ?? [o.lr]);
+  const used = new Set<string>([mapping.lr, mapping.loss, mapping.epoch, mapping.time, ...(placed.lrs ?? []), ...tags].filter((c): c is string => c !== undefined));
   const metrics = new Map<string, string>();
   let left = 0;
   for (const c of columns) {
@@ -59,14 +67,14 @@ export function mapLogColumns(columns: readonly string[]): PointMapping {
     else left++;
   }
   if (left) notes.push(`${left.toLocaleString('en-US')} more columns are not kept: at most ${MAX_METRIC_COLUMNS} per file become metrics`);
-  return { lr: mapping.lr, lrs: placed.lrs, loss: mapping.loss, epoch: mapping.epoch, time: mapping.time, metrics, notes };
+  return { lr: mapping.lr, lrs: placed.lrs, loss: mapping.loss, epoch: mapping.epoch, time: mapping.time, optimizers: placed.optimizers, metrics, notes };
 }
 
 const okLr = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v) && v >= 0;
 
 /** Whether a step's values hold every point field the log maps (its LR and param groups, loss, epoch): nothing that a later record could still add to the point. */
 export function holdsEveryField(m: PointMapping, cells: Record<string, number>): boolean {
-  const fields = [m.lr, m.loss, m.epoch, ...(m.lrs ?? [])].filter((c): c is string => c !== undefined);
+  const fields = [m.lr, m.loss, m.epoch, ...(m.lrs ?? []), ...m.optimizers.map((o) => o.lr)].filter((c): c is string => c !== undefined);
   return fields.length > 0 && fields.every((c) => c in cells);
 }
 
@@ -87,6 +95,14 @@ export function toLogPoints(groups: readonly StepGroup[], m: PointMapping): { po
       const lrs = m.lrs.map((c) => g.cells[c]);
       if (lrs.every(okLr)) p.lrs = lrs;
     }
+    m.optimizers.forEach((o, i) => {
+      const v = g.cells[o.lr];
+      // The first optimizer's LR is the point's lr, whose refusal is told above.
+      if (v !== undefined && !okLr(v) && i > 0) dropped.push(`step ${g.step}: LR ${v} of optimizer ${o.name} is not a finite number ≥ 0`);
+      if (!okLr(v)) return;
+      const lrs = o.lrs?.map((c) => g.cells[c]);
+      (p.optimizers ??= {})[o.name] = lrs?.every(okLr) ? { lr: v, lrs } : { lr: v };
+    });
     const loss = m.loss === undefined ? undefined : g.cells[m.loss];
     if (loss !== undefined) p.loss = loss;
     const epoch = m.epoch === undefined ? undefined : g.cells[m.epoch];
@@ -101,7 +117,7 @@ export function toLogPoints(groups: readonly StepGroup[], m: PointMapping): { po
       (p.metrics ??= {})[name] = value;
       count++;
     }
-    if (p.lr === undefined && p.loss === undefined && p.metrics === undefined) continue;
+    if (p.lr === undefined && p.optimizers === undefined && p.loss === undefined && p.metrics === undefined) continue;
     points.push(p);
   }
   return { points, dropped };

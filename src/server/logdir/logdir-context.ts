@@ -3,6 +3,7 @@
 // live pages and alerts exactly as points from the API do.
 import { createHash } from 'node:crypto';
 import type { LogPoint } from '@/lib/logdir/point-mapping';
+import type { OptimizersInput } from '@/lib/optimizers/run-optimizers';
 import type { ScheduleSpec } from '@/lib/schedules/types';
 import type { Alerting } from '../alerts/alerting';
 import type { Db } from '../db/open-database';
@@ -17,6 +18,8 @@ import type { RunFolder } from './discover';
 export interface RunDescription {
   spec?: ScheduleSpec;
   stepsPerEpoch?: number;
+  /** Each optimizer's schedule (Coqui's GANs), the first being `spec`. */
+  optimizers?: OptimizersInput;
   config?: Record<string, unknown>;
   scheduleFrom?: string;
   cadence?: string;
@@ -81,7 +84,7 @@ export function createLogdirContext(deps: ServerDeps, principal: Principal, root
       db.live.publish({ type: 'run', runId });
     },
     async describe(runId, d, key) {
-      await updateRun(db, verdicts, principal, { runId, schedule: d.spec, stepsPerEpoch: d.stepsPerEpoch, config: d.config });
+      await updateRun(db, verdicts, principal, { runId, schedule: d.spec, stepsPerEpoch: d.stepsPerEpoch, optimizers: d.optimizers, config: d.config });
       const notes = d.cadence ? [d.cadence, ...d.notes] : d.notes;
       await db.prisma.logFolder.update({ where: { runId }, data: { scheduleFrom: d.scheduleFrom ?? null, notes, describedAs: key } });
       await alerting.syncRun(runId);

@@ -4,7 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { type EpochClues, observeEpochs, stepsPerEpochOf } from '@/lib/logdir/epoch-length';
-import { CONFIG_FILES, type ConfigFile, folderSchedule } from '@/lib/logdir/folder-schedule';
+import { CONFIG_FILES, type ConfigFile, folderSchedule, optimizerNames } from '@/lib/logdir/folder-schedule';
 import { type EventState, type LogRow, readCsvRows, readEventRows, readJsonRows, type RowsRead } from '@/lib/logdir/log-rows';
 import { holdsEveryField, mapLogColumns, toLogPoints } from '@/lib/logdir/point-mapping';
 import { groupSteps } from '@/lib/logdir/step-groups';
@@ -22,7 +22,8 @@ const TEXT_TAGS = new Set(['args', 'args/text_summary']);
 
 interface FileState extends Cursor {
   kind: LogKind;
-  state: { nonScalar?: string[]; columns?: string[]; header?: string; texts?: Record<string, string> };
+  /** `names`: the file's optimizers renamed ("0" → "disc"), fixed at its first read so a series never changes name. */
+  state: { nonScalar?: string[]; columns?: string[]; header?: string; texts?: Record<string, string>; names?: Record<string, string> };
   errors: number;
   lastError: string | null;
   readAt?: Date;
@@ -94,6 +95,8 @@ export class RunFollower {
   /** Reads everything new; returns the points stored. */
   async sync(now = Date.now()): Promise<number> {
     let stored = 0;
+    // The configs name the optimizers of the points about to be read.
+    await this.readConfigs(now);
     for (const [name, kind] of this.folder.files) stored += await this.syncFile(name, kind, now);
     await this.applySchedule(now);
     return stored;
@@ -177,7 +180,7 @@ export class RunFollower {
     const before = columns.size;
     for (const row of read.rows as LogRow[]) for (const k in row.cells) columns.add(k);
     if (columns.size !== before || !f.state.columns) f.state.columns = [...columns];
-    const mapping = mapLogColumns(f.state.columns!);
+    const mapping = mapLogColumns(f.state.columns!, (f.state.names ??= optimizerNames(this.configs)));
     const grouped = groupSteps(read.rows, base, final, (cells) => holdsEveryField(mapping, cells));
     const problems = [...read.errors];
     if (read.fatal) problems.push(read.fatal);
@@ -274,14 +277,15 @@ export class RunFollower {
     this.scheduleInputs = inputs;
     const found = folderSchedule({ files: this.configs, texts: this.texts(), stepsPerEpoch: observed });
     const notes = [...found.notes, ...found.problems.map((p) => `${p.file}: ${p.message}`)];
-    for (const f of this.files.values()) if (f.state.columns) notes.push(...mapLogColumns(f.state.columns).notes);
-    const key = JSON.stringify([found.spec, found.stepsPerEpoch, found.from, found.cadence, notes]);
+    for (const f of this.files.values()) if (f.state.columns) notes.push(...mapLogColumns(f.state.columns, f.state.names).notes);
+    const optimizers = found.optimizers && Object.fromEntries(found.optimizers.map((o) => [o.name, { schedule: o.spec }]));
+    const key = JSON.stringify([found.spec, found.stepsPerEpoch, found.from, found.cadence, optimizers, notes]);
     if (key === this.appliedKey) return;
     // No run yet (no points): the schedule is applied when it is created.
     if (this.runId === undefined) return;
     this.appliedKey = key;
     if (found.stepsPerEpoch !== undefined) this.stepsPerEpoch = found.stepsPerEpoch;
-    await this.ctx.describe(this.runId, { spec: found.spec, stepsPerEpoch: found.stepsPerEpoch, config: this.configObject(found.from), scheduleFrom: found.from, cadence: found.cadence, notes }, key);
+    await this.ctx.describe(this.runId, { spec: found.spec, stepsPerEpoch: found.stepsPerEpoch, optimizers, config: this.configObject(found.from), scheduleFrom: found.from, cadence: found.cadence, notes }, key);
   }
 
   /** The config the schedule came from, stored with the run (the run's planned length is read from it). */

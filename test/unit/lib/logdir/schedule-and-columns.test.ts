@@ -1,4 +1,4 @@
-// What a run folder means without code: which logged tag is the LR (several optimizers kept apart),
+// What a run folder means without code: which logged tag is the LR (several optimizers: optimizer-lrs.test.ts),
 // and which schedule the configs beside the logs describe — through the preview's translation.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { observeEpochs, stepsPerEpochOf } from '@/lib/logdir/epoch-length';
 import { folderSchedule } from '@/lib/logdir/folder-schedule';
 import { readEventRows } from '@/lib/logdir/log-rows';
-import { optimizerLrs, placeLrTags } from '@/lib/logdir/optimizer-lrs';
 import { mapLogColumns, toLogPoints } from '@/lib/logdir/point-mapping';
 import { parseYaml, YamlError } from '@/lib/logdir/yaml';
 
@@ -14,32 +13,7 @@ const FIXTURES = path.resolve(import.meta.dirname, '../../../fixtures/logdir');
 const text = (rel: string) => readFileSync(path.join(FIXTURES, rel), 'utf8');
 const HF_RUN = path.join(FIXTURES, 'hf/bert-finetune/runs/Dec07_17-45-00_trainbox');
 
-describe('LR tags of several optimizers', () => {
-  it("keeps Coqui's current_lr_1 apart from current_lr_0, which is the LR", () => {
-    const cols = ['hifigan_TrainIterStats/current_lr_0', 'hifigan_TrainIterStats/current_lr_1', 'hifigan_TrainIterStats/loss_gen', 'hifigan_EvalStats/current_lr_0'];
-    expect(optimizerLrs(cols)).toEqual([
-      { name: '0', groups: ['hifigan_TrainIterStats/current_lr_0'] },
-      { name: '1', groups: ['hifigan_TrainIterStats/current_lr_1'] },
-    ]);
-    const m = mapLogColumns(cols);
-    expect(m.lr).toBe('hifigan_TrainIterStats/current_lr_0');
-    expect(m.metrics.get('hifigan_TrainIterStats/current_lr_1')).toBe('hifigan_TrainIterStats/current_lr_1');
-    expect(m.notes).toEqual(['several optimizers: "hifigan_TrainIterStats/current_lr_0" is the LR; "hifigan_TrainIterStats/current_lr_1" are kept apart as metrics']);
-  });
-
-  it("reads Lightning's lr-Adam / lr-Adam-1 as two optimizers, and /pg1 /pg2 as the first one's param groups", () => {
-    expect(placeLrTags(optimizerLrs(['lr-Adam/pg2', 'lr-Adam/pg1', 'lr-Adam-1', 'step']))).toEqual({ lr: 'lr-Adam/pg1', lrs: ['lr-Adam/pg1', 'lr-Adam/pg2'], apart: ['lr-Adam-1'] });
-    // One plain LR tag is just the LR, chosen by name like any other.
-    expect(optimizerLrs(['lr-AdamW', 'train_loss'])).toEqual([]);
-    expect(mapLogColumns(['lr-AdamW', 'train_loss_step', 'epoch'])).toMatchObject({ lr: 'lr-AdamW', loss: 'train_loss_step', epoch: 'epoch' });
-  });
-
-  it('gives a point its first optimizer as lr, its groups as lrs, and the other optimizer as a metric', () => {
-    const m = mapLogColumns(['lr-Adam/pg1', 'lr-Adam/pg2', 'lr-SGD', 'loss']);
-    const g = { step: 3, cells: { 'lr-Adam/pg1': 0.1, 'lr-Adam/pg2': 0.01, 'lr-SGD': 0.5, loss: 2 } };
-    expect(toLogPoints([g], m).points).toEqual([{ step: 3, lr: 0.1, lrs: [0.1, 0.01], loss: 2, metrics: { 'lr-SGD': 0.5 } }]);
-  });
-
+describe('point mapping', () => {
   it('leaves out values the API refuses, saying which', () => {
     const m = mapLogColumns(['lr', 'loss']);
     const { points, dropped } = toLogPoints([{ step: 1, cells: { lr: Number.NaN, loss: 1 } }, { step: -2, cells: { loss: 1 } }], m);
@@ -94,11 +68,6 @@ describe('the schedule beside the logs', () => {
     expect(folderSchedule({ files: { 'config.json': '{"model": "x"}' }, texts: new Map() })).toEqual({ notes: [], problems: [] });
   });
 
-  it('checks no schedule for a Coqui GAN config, rather than guess which optimizer index is the generator', () => {
-    const s = folderSchedule({ files: { 'config.json': JSON.stringify({ lr_gen: 2e-4, lr_disc: 2e-4, lr_scheduler_gen: 'ExponentialLR', lr_scheduler_gen_params: { gamma: 0.999 } }) }, texts: new Map() });
-    expect(s.spec).toBeUndefined();
-    expect(s.notes[0]).toMatch(/GAN config/);
-  });
 });
 
 describe('steps per epoch from the logs', () => {
