@@ -65,7 +65,7 @@ describe('a Coqui GAN vocoder folder', () => {
     ]);
     expect(run.schedule).toMatchObject({ name: 'ExponentialLR', baseLr: 1e-4, interval: 'epoch' });
     expect(run.verdict).toMatchObject({ flagged: false });
-    expect(Object.keys(run.verdict.optimizers)).toEqual(['disc', 'gen']);
+    expect(Object.keys(run.verdict.optimizers).sort()).toEqual(['disc', 'gen']);
     expect(run.verdict.optimizers.disc).toMatchObject({ kind: 'ok', flagged: false });
     expect(run.verdict.optimizers.gen).toMatchObject({ kind: 'ok', flagged: false });
     // Each optimizer's LR is a series of its own, beside the schedule's; the first's is also the points' lr.
