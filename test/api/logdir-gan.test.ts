@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../helpers/raw-db';
 import { ROOT, type TestServer, startServer } from '../helpers/server';
 import { data, query } from '../helpers/trpc-http';
+import { until } from '../helpers/until';
 
 const GAN = path.join(ROOT, 'test/fixtures/logdir/coqui-gan');
 const RUN = (kind: string) => `hifigan_${kind}-December-07-2026_06+00PM-0000000`;
@@ -17,21 +18,6 @@ const RUN = (kind: string) => `hifigan_${kind}-December-07-2026_06+00PM-0000000`
 const POINTS = 121;
 
 let server: TestServer;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (${(last as Error).message})` : ''}`);
-}
 
 /** The run once all its points are read and judged. */
 async function readRun(kind: string): Promise<any> {

@@ -10,6 +10,7 @@ import { readTfRecordsFrom } from '@/lib/import/tfrecord-stream';
 import { sql } from '../helpers/raw-db';
 import { ROOT, type TestServer, startServer } from '../helpers/server';
 import { data, query } from '../helpers/trpc-http';
+import { until } from '../helpers/until';
 
 const FIXTURES = path.join(ROOT, 'test/fixtures/logdir');
 const COQUI = 'coqui/glow_tts_ljspeech-December-07-2026_05+45PM-0000000';
@@ -20,21 +21,6 @@ let server: TestServer;
 let dir: string;
 
 const eventsIn = (folder: string) => path.join(FIXTURES, folder, readdirSync(path.join(FIXTURES, folder)).find((f) => f.includes('tfevents'))!);
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? ` (${(last as Error).message})` : ''}`);
-}
 
 async function runNamed(name: string): Promise<any | undefined> {
   const { runs } = data<{ runs: any[] }>(await query(server.url, 'runs.list', { limit: 500 }));
