@@ -385,7 +385,9 @@ const PROCS: Proc[] = [
 // ---------------------------------------------------------------- set-up
 
 beforeAll(async () => {
-  server = await startServer();
+  // Every input tried is followed by reads of the whole store (nothing changed): far more reads
+  // per second than the per-address read limit lets a client make.
+  server = await startServer({ env: { LRSCOPE_READ_RATE_LIMIT_RPS: '100000' } });
   key = server.apiKey;
   runId = data<{ id: number }>(await mutate(server.url, 'runs.create', { name: 'fixture', stepsPerEpoch: 10, tags: ['fixture'] }, key)).id;
   data(await mutate(server.url, 'runs.log', { runId, points: Array.from({ length: 100 }, (_, i) => ({ step: i, lr: 0.1 / (1 + i), loss: 2 - i / 100, metrics: { acc: i / 100 } })) }, key));

@@ -22,6 +22,8 @@ export interface Grouped {
   ends: number[];
   /** The last step was held back: `next` is where it starts. */
   held: boolean;
+  /** The file has shown where a step ends (a later step began), so which fields a step holds is known. */
+  settled: boolean;
 }
 
 function isEmpty(cells: Record<string, number>): boolean {
@@ -29,7 +31,11 @@ function isEmpty(cells: Record<string, number>): boolean {
   return true;
 }
 
-export function groupSteps(rows: readonly LogRow[], from: number, final: boolean, complete?: (cells: Record<string, number>) => boolean): Grouped {
+/**
+ * `settled`: an earlier read already saw a step end. Until then a step cannot be judged complete
+ * early: the columns seen so far may be only its first records (the LR before the loss).
+ */
+export function groupSteps(rows: readonly LogRow[], from: number, final: boolean, complete?: (cells: Record<string, number>) => boolean, settled = false): Grouped {
   const groups: StepGroup[] = [];
   const ends: number[] = [];
   let current: StepGroup | undefined;
@@ -61,12 +67,13 @@ export function groupSteps(rows: readonly LogRow[], from: number, final: boolean
     currentStart = row.start;
     currentEnd = row.end;
   }
-  if (current && (final || complete?.(current.cells))) {
+  const known = settled || groups.length > 0;
+  if (current && (final || (known && complete?.(current.cells)))) {
     groups.push(current);
     ends.push(currentEnd);
     next = currentEnd;
-    return { groups, next, ends, held: false };
+    return { groups, next, ends, held: false, settled: known };
   }
-  if (current) return { groups, next: currentStart, ends, held: true };
-  return { groups, next, ends, held: false };
+  if (current) return { groups, next: currentStart, ends, held: true, settled: known };
+  return { groups, next, ends, held: false, settled: known };
 }

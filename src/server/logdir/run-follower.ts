@@ -23,7 +23,7 @@ const TEXT_TAGS = new Set(['args', 'args/text_summary']);
 interface FileState extends Cursor {
   kind: LogKind;
   /** `names`: the file's optimizers renamed ("0" → "disc"), fixed at its first read so a series never changes name. */
-  state: { nonScalar?: string[]; columns?: string[]; header?: string; texts?: Record<string, string>; names?: Record<string, string> };
+  state: { nonScalar?: string[]; columns?: string[]; header?: string; texts?: Record<string, string>; names?: Record<string, string>; settled?: boolean };
   errors: number;
   lastError: string | null;
   readAt?: Date;
@@ -181,7 +181,8 @@ export class RunFollower {
     for (const row of read.rows as LogRow[]) for (const k in row.cells) columns.add(k);
     if (columns.size !== before || !f.state.columns) f.state.columns = [...columns];
     const mapping = mapLogColumns(f.state.columns!, (f.state.names ??= optimizerNames(this.configs)));
-    const grouped = groupSteps(read.rows, base, final, (cells) => holdsEveryField(mapping, cells));
+    const grouped = groupSteps(read.rows, base, final, (cells) => holdsEveryField(mapping, cells), f.state.settled);
+    if (grouped.settled) f.state.settled = true;
     const problems = [...read.errors];
     if (read.fatal) problems.push(read.fatal);
     const end = grouped.held ? grouped.next : read.next;
