@@ -121,10 +121,10 @@ describe('schedule preview', () => {
     const hf = page.url();
     await page.getByLabel('Preset').selectOption({ label: COQUI });
     await expect.poll(() => page.url()).toContain('preset=coqui-xtts');
-    await page.getByLabel('Epochs').fill('7');
+    await page.getByLabel('Epochs', { exact: true }).fill('7');
     await expect.poll(() => page.url()).toContain('epochs=7');
     await page.goBack();
-    await expect.poll(() => page.getByLabel('Epochs').inputValue()).not.toBe('7');
+    await expect.poll(() => page.getByLabel('Epochs', { exact: true }).inputValue()).not.toBe('7');
     await page.goBack();
     await expect.poll(() => page.url()).toBe(hf);
     await expect.poll(() => text('preview-cadence')).toContain('The Trainer steps the scheduler after every optimizer step');
@@ -132,7 +132,7 @@ describe('schedule preview', () => {
     const edited = `${server.url}/preview?fw=pytorch&config=${encodeURIComponent(JSON.stringify({ name: 'StepLR', params: { step_size: 3, gamma: 0.5 }, interval: 'epoch', baseLr: 0.1 }))}&spe=100&epochs=9`;
     await page.goto(edited);
     await expect.poll(() => page.getByLabel('Config (JSON)').inputValue()).toContain('StepLR');
-    expect(await page.getByLabel('Epochs').inputValue()).toBe('9');
+    expect(await page.getByLabel('Epochs', { exact: true }).inputValue()).toBe('9');
     expect(errors).toEqual([]);
   });
 });
