@@ -21,7 +21,9 @@ import { createDashboardSessions } from './dashboard-sessions';
 import { createFailureThrottle } from './failure-throttle';
 import { createHostGuard } from './host-guard';
 import { createLiveFeedSlots, type FeedLimits } from './live-feed-slots';
-import { isLiveFeed, isRead, LARGE_BODY_PROCEDURES } from './procedure-kinds';
+import { liveTurns } from '../live/fair-turns';
+import { oneWritePerTick } from './one-write-per-tick';
+import { INGEST_PROCEDURES, isLiveFeed, isRead, LARGE_BODY_PROCEDURES } from './procedure-kinds';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { BodyRefusedError, readJsonBody } from './read-json-body';
 import { replyError, replyJson } from './reply';
@@ -121,6 +123,8 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   });
 
   async function procedures(req: http.IncomingMessage, res: http.ServerResponse, names: string[], search: string) {
+    // Live feeds wait while a trainer's request is being served (fair-turns.ts).
+    if (names.some((n) => INGEST_PROCEDURES.has(n))) res.once('close', liveTurns.hold());
     const refused = hostGuard.refuse(req, 'procedure');
     if (refused) return replyError(res, 403, 'FORBIDDEN', refused);
     if (names.length > MAX_BATCH) return replyError(res, 400, 'BAD_REQUEST', `a batch may call at most ${MAX_BATCH} procedures (got ${names.length})`);
@@ -135,6 +139,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     if (names.some(isLiveFeed)) {
       const full = feeds.take(clientAddress(req), res);
       if (full) return replyError(res, 429, 'TOO_MANY_REQUESTS', full, { 'retry-after': '5' });
+      oneWritePerTick(res);
     }
     if (req.method === 'GET' || req.method === 'HEAD') {
       const input = new URLSearchParams(search).get('input');
