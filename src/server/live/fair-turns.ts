@@ -79,7 +79,7 @@ export function createTurns({ perTurn, maxDeferMs, now = () => performance.now()
 /** Feeds per turn: ~0.3 ms of work each (a read shared, an event serialised and written). */
 const FEEDS_PER_TURN = 4;
 /** A page shows a batch at most this much later than it would with no ingest running. */
-const MAX_DEFER_MS = 200;
+const MAX_DEFER_MS = 50;
 
 /** The process's one turn-taker: there is one event loop to share. */
 export const liveTurns = createTurns({ perTurn: FEEDS_PER_TURN, maxDeferMs: MAX_DEFER_MS });
