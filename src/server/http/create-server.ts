@@ -22,13 +22,13 @@ import { createFailureThrottle } from './failure-throttle';
 import { createHostGuard } from './host-guard';
 import { createLiveFeedSlots, type FeedLimits } from './live-feed-slots';
 import { liveTurns } from '../live/fair-turns';
-import { oneWritePerTick } from './one-write-per-tick';
 import { INGEST_PROCEDURES, isLiveFeed, isRead, LARGE_BODY_PROCEDURES } from './procedure-kinds';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { BodyRefusedError, readJsonBody } from './read-json-body';
 import { replyError, replyJson } from './reply';
 import { BadTargetError, requestTarget } from './request-target';
 import { servePythonClient } from './python-client';
+import { type ShareJson, sharedJsonStream, unshared } from './shared-json-stream';
 
 export type PageHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
 
@@ -91,12 +91,13 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   const feeds = createLiveFeedSlots(opts.liveFeeds);
   const reads = createRateLimiter({ requestsPerSecond: opts.readRequestsPerSecond, pointsPerSecond: 1, burstSeconds: 5 });
   const keyFailures = createFailureThrottle({ burst: 20, perSecond: 1 });
+  const sharedJson = new WeakMap<http.ServerResponse, ShareJson>();
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
     maxBodySize: LIMITS.bodyBytes,
     maxBatchSize: MAX_BATCH,
-    createContext: ({ req }) => {
+    createContext: ({ req, res }) => {
       let change: Promise<boolean> | undefined;
       return {
         db: opts.db,
@@ -108,6 +109,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
         keyFailures,
         dashboardMayChange: () => (change ??= auth.mayChange(req)),
         watchDir: opts.watchDir,
+        shareJson: sharedJson.get(res) ?? unshared,
       };
     },
     responseMeta({ errors }) {
@@ -139,7 +141,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     if (names.some(isLiveFeed)) {
       const full = feeds.take(clientAddress(req), res);
       if (full) return replyError(res, 429, 'TOO_MANY_REQUESTS', full, { 'retry-after': '5' });
-      oneWritePerTick(res);
+      sharedJson.set(res, sharedJsonStream(res));
     }
     if (req.method === 'GET' || req.method === 'HEAD') {
       const input = new URLSearchParams(search).get('input');
