@@ -76,7 +76,7 @@ export function createTurns({ perTurn, maxDeferMs, now = () => performance.now()
   };
 }
 
-/** Feeds per turn: ~0.3 ms of work each (a read shared, an event serialised and written). */
+/** Feeds per turn: a turn is a read shared and a small event written per feed; short turns keep requests moving. */
 const FEEDS_PER_TURN = 4;
 /** A page shows a batch at most this much later than it would with no ingest running. */
 const MAX_DEFER_MS = 50;
