@@ -2,8 +2,12 @@
 // posts 100-point batches to it back to back. Every open feed used to re-read the run for every
 // batch (500 feeds: 500 reads per batch, all on the server's one thread); feeds now share one read
 // per change. Budget: runs.log latency with 500 feeds ≤ 2× the figure with none.
-//   npx tsx bench/live-feeds.ts [--batches 40] [--feeds 0,100,500]
-import http from 'node:http';
+// The pages' SSE readers run in the bench's process ("inline": they compete with the timing of
+// runs.log in one event loop, as before) and in a process of their own ("forked": only the
+// machine's cores are shared); both are reported, each with its own 0-feed figure.
+//   npx tsx bench/live-feeds.ts [--batches 40] [--feeds 0,100,500] [--readers forked,inline]
+import { fork } from 'node:child_process';
+import { openReaders } from './live-feed-readers';
 import { startServer } from '../test/helpers/server';
 import { data, mutate } from '../test/helpers/trpc-http';
 
@@ -13,32 +17,35 @@ const arg = (name: string, fallback: string) => {
 };
 const BATCHES = Number(arg('batches', '40'));
 const FEEDS = arg('feeds', '0,100,500').split(',').map(Number);
+const READERS = arg('readers', 'forked,inline').split(',') as ('forked' | 'inline')[];
 const BATCH = 100;
 
-/** A minimal SSE reader: the bench process must not be what is slow, so it only looks for one marker. */
-function openFeed(port: number, runId: number) {
-  let seen = '';
-  let tail = '';
-  let started = false;
-  const req = http.get({ host: '127.0.0.1', port, agent: false, path: `/api/trpc/live.run?input=${encodeURIComponent(JSON.stringify({ runId }))}`, headers: { accept: 'text/event-stream' } }, (res) => {
-    if (res.statusCode !== 200) throw new Error(`live.run: HTTP ${res.statusCode}`);
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      const text = tail + chunk;
-      if (text.includes('"kind":"start"')) started = true;
-      const last = [...text.matchAll(/"step":(\d+)/g)].pop();
-      if (last) seen = last[1];
-      tail = text.slice(-64);
-    });
-  });
-  req.on('error', () => {});
-  return { started: () => started, lastStep: () => Number(seen || -1), close: () => req.destroy() };
+/** N readers in this process or in a forked one; counts are asked for (over IPC when forked). */
+async function startReaders(mode: 'forked' | 'inline', port: number, runId: number, n: number) {
+  if (mode === 'inline') {
+    const r = openReaders(port, runId, n);
+    return { state: async (step: number) => ({ started: r.started(), at: r.at(step) }), close: async () => r.close() };
+  }
+  const child = fork(new URL('./live-feed-readers.ts', import.meta.url).pathname, ['child', String(port), String(runId), String(n)], { stdio: 'inherit' });
+  const replies: ((s: { started: number; at: number }) => void)[] = [];
+  child.on('message', (m) => replies.shift()?.(m as { started: number; at: number }));
+  return {
+    state: (step: number) =>
+      new Promise<{ started: number; at: number }>((resolve) => {
+        replies.push(resolve);
+        child.send({ step });
+      }),
+    close: () => new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.disconnect();
+    }),
+  };
 }
 
 const points = (from: number) => Array.from({ length: BATCH }, (_, i) => ({ step: from + i, lr: 1e-3, loss: 1 / (from + i + 1) }));
-const waitUntil = async (ok: () => boolean, ms: number, what: string) => {
+const waitUntil = async (ok: () => Promise<boolean>, ms: number, what: string) => {
   const end = Date.now() + ms;
-  while (!ok()) {
+  while (!(await ok())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -46,37 +53,43 @@ const waitUntil = async (ok: () => boolean, ms: number, what: string) => {
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * p) - 1)];
 
 const server = await startServer({ env: { LRSCOPE_LIVE_FEEDS_PER_CLIENT: '1000', LRSCOPE_LIVE_FEEDS_MAX: '1000', LRSCOPE_RATE_LIMIT_RPS: '100000' } });
-const rows: { feeds: number; median: number; p95: number; fanOut: number }[] = [];
+const rows: { readers: string; feeds: number; median: number; p95: number; fanOut: number }[] = [];
 try {
-  for (const n of FEEDS) {
-    const runId = data<{ id: number }>(await mutate(server.url, 'runs.create', { name: `feeds-${n}` }, server.apiKey)).id;
-    data(await mutate(server.url, 'runs.log', { runId, points: points(0) }, server.apiKey));
-    const feeds = Array.from({ length: n }, () => openFeed(server.port, runId));
-    await waitUntil(() => feeds.every((f) => f.started()), 60_000, `${n} feeds to start`);
-    let next = BATCH;
-    const ms: number[] = [];
-    for (let i = 0; i < BATCHES; i++) {
+  for (const mode of READERS) {
+    for (const n of FEEDS) {
+      const runId = data<{ id: number }>(await mutate(server.url, 'runs.create', { name: `feeds-${mode}-${n}` }, server.apiKey)).id;
+      data(await mutate(server.url, 'runs.log', { runId, points: points(0) }, server.apiKey));
+      const feeds = await startReaders(mode, server.port, runId, n);
+      await waitUntil(async () => (await feeds.state(-1)).started === n, 60_000, `${n} feeds to start`);
+      let next = BATCH;
+      const ms: number[] = [];
+      for (let i = 0; i < BATCHES; i++) {
+        const t0 = performance.now();
+        data(await mutate(server.url, 'runs.log', { runId, points: points(next) }, server.apiKey));
+        ms.push(performance.now() - t0);
+        next += BATCH;
+      }
+      // Let the feeds catch up, then time one batch from post to every page having it.
+      await waitUntil(async () => (await feeds.state(next - 1)).at === n, 60_000, 'feeds to catch up');
       const t0 = performance.now();
       data(await mutate(server.url, 'runs.log', { runId, points: points(next) }, server.apiKey));
-      ms.push(performance.now() - t0);
-      next += BATCH;
+      await waitUntil(async () => (await feeds.state(next + BATCH - 1)).at === n, 60_000, 'the last batch on every feed');
+      const fanOut = performance.now() - t0;
+      await feeds.close();
+      rows.push({ readers: mode, feeds: n, median: q(ms, 0.5), p95: q(ms, 0.95), fanOut });
+      await new Promise((r) => setTimeout(r, 500));
     }
-    // Let the feeds catch up, then time one batch from post to every page having it.
-    await waitUntil(() => feeds.every((f) => f.lastStep() === next - 1), 60_000, 'feeds to catch up');
-    const t0 = performance.now();
-    data(await mutate(server.url, 'runs.log', { runId, points: points(next) }, server.apiKey));
-    await waitUntil(() => feeds.every((f) => f.lastStep() === next + BATCH - 1), 60_000, 'the last batch on every feed');
-    const fanOut = performance.now() - t0;
-    for (const f of feeds) f.close();
-    rows.push({ feeds: n, median: q(ms, 0.5), p95: q(ms, 0.95), fanOut });
-    await new Promise((r) => setTimeout(r, 500));
   }
 } finally {
   await server.stop();
 }
-const base = rows.find((r) => r.feeds === 0)?.median;
 console.log(`runs.log of ${BATCH} points, ${BATCHES} batches back to back, N open live.run feeds on the run (SQLite)`);
-console.log('feeds   median ms   p95 ms   ×0-feed median   post → all N feeds have it');
-for (const r of rows) console.log(`${String(r.feeds).padStart(5)}   ${r.median.toFixed(1).padStart(9)}   ${r.p95.toFixed(1).padStart(6)}   ${base ? (r.median / base).toFixed(2).padStart(14) : '             -'}   ${r.fanOut.toFixed(0)} ms`);
-const at500 = rows.find((r) => r.feeds === 500);
-if (base && at500) console.log(`budget ≤ 2× at 500 feeds      ${at500.median / base <= 2 ? 'met' : 'MISSED'} (${(at500.median / base).toFixed(2)}×)`);
+console.log('readers: "forked" = the pages\' SSE readers in a process of their own; "inline" = in the process that times runs.log');
+console.log('readers   feeds   median ms   p95 ms   ×0-feed median   post → all N feeds have it');
+for (const mode of READERS) {
+  const mine = rows.filter((r) => r.readers === mode);
+  const base = mine.find((r) => r.feeds === 0)?.median;
+  for (const r of mine) console.log(`${mode.padEnd(7)}   ${String(r.feeds).padStart(5)}   ${r.median.toFixed(1).padStart(9)}   ${r.p95.toFixed(1).padStart(6)}   ${base ? (r.median / base).toFixed(2).padStart(14) : '             -'}   ${r.fanOut.toFixed(0)} ms`);
+  const at500 = mine.find((r) => r.feeds === 500);
+  if (base && at500) console.log(`${mode.padEnd(7)}   budget ≤ 2× at 500 feeds: ${at500.median / base <= 2 ? 'met' : 'MISSED'} (${(at500.median / base).toFixed(2)}×)`);
+}

@@ -12,6 +12,7 @@ import { type DatabaseUnavailable, databaseUnavailable, unavailableMessage } fro
 import { AppError } from '../errors';
 import { authenticate } from '../keys/authenticate';
 import { formatPath, formatZodIssues } from './zod-messages';
+import type { ShareJson } from '../http/shared-json-stream';
 
 // 1. Context: what every procedure can reach. Built per request by the HTTP adapter.
 export interface Context {
@@ -28,6 +29,8 @@ export interface Context {
   dashboardMayChange: () => Promise<boolean>;
   /** Where log files shipped by `python -m lrscope watch` are copied, and followed from. */
   watchDir: string;
+  /** On a live feed's stream: puts a value into an event serialised once for every stream. */
+  shareJson: ShareJson;
 }
 
 /** Carries the wait to the Retry-After header. */

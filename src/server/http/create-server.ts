@@ -21,12 +21,14 @@ import { createDashboardSessions } from './dashboard-sessions';
 import { createFailureThrottle } from './failure-throttle';
 import { createHostGuard } from './host-guard';
 import { createLiveFeedSlots, type FeedLimits } from './live-feed-slots';
-import { isLiveFeed, isRead, LARGE_BODY_PROCEDURES } from './procedure-kinds';
+import { liveTurns } from '../live/fair-turns';
+import { INGEST_PROCEDURES, isLiveFeed, isRead, LARGE_BODY_PROCEDURES } from './procedure-kinds';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { BodyRefusedError, readJsonBody } from './read-json-body';
 import { replyError, replyJson } from './reply';
 import { BadTargetError, requestTarget } from './request-target';
 import { servePythonClient } from './python-client';
+import { type ShareJson, sharedJsonStream, unshared } from './shared-json-stream';
 
 export type PageHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
 
@@ -89,12 +91,13 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   const feeds = createLiveFeedSlots(opts.liveFeeds);
   const reads = createRateLimiter({ requestsPerSecond: opts.readRequestsPerSecond, pointsPerSecond: 1, burstSeconds: 5 });
   const keyFailures = createFailureThrottle({ burst: 20, perSecond: 1 });
+  const sharedJson = new WeakMap<http.ServerResponse, ShareJson>();
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
     maxBodySize: LIMITS.bodyBytes,
     maxBatchSize: MAX_BATCH,
-    createContext: ({ req }) => {
+    createContext: ({ req, res }) => {
       let change: Promise<boolean> | undefined;
       return {
         db: opts.db,
@@ -106,6 +109,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
         keyFailures,
         dashboardMayChange: () => (change ??= auth.mayChange(req)),
         watchDir: opts.watchDir,
+        shareJson: sharedJson.get(res) ?? unshared,
       };
     },
     responseMeta({ errors }) {
@@ -121,6 +125,8 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
   });
 
   async function procedures(req: http.IncomingMessage, res: http.ServerResponse, names: string[], search: string) {
+    // Live feeds wait while a trainer's request is being served (fair-turns.ts).
+    if (names.some((n) => INGEST_PROCEDURES.has(n))) res.once('close', liveTurns.hold());
     const refused = hostGuard.refuse(req, 'procedure');
     if (refused) return replyError(res, 403, 'FORBIDDEN', refused);
     if (names.length > MAX_BATCH) return replyError(res, 400, 'BAD_REQUEST', `a batch may call at most ${MAX_BATCH} procedures (got ${names.length})`);
@@ -135,6 +141,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     if (names.some(isLiveFeed)) {
       const full = feeds.take(clientAddress(req), res);
       if (full) return replyError(res, 429, 'TOO_MANY_REQUESTS', full, { 'retry-after': '5' });
+      sharedJson.set(res, sharedJsonStream(res));
     }
     if (req.method === 'GET' || req.method === 'HEAD') {
       const input = new URLSearchParams(search).get('input');

@@ -10,7 +10,7 @@ import { AppError } from '../errors';
 import { getRun } from '../runs/get-run';
 import type { RunSummary } from '../runs/run-summary';
 import { retryWhileUnavailable } from './retry-while-unavailable';
-import { fanOutTurn } from './fair-turns';
+import { liveTurns } from './fair-turns';
 import { sharedReads } from './shared-reads';
 import { createWakeup } from './wakeup';
 
@@ -87,7 +87,7 @@ export async function* runFeed(db: Db, runId: number, lastEventId: string | null
         yield { id: cursor, event: { kind: 'run', batch: cursor, run: state.summary } };
       }
       await wake.wait(signal);
-      await fanOutTurn();
+      await liveTurns.take();
     }
   } finally {
     unsubscribe();

@@ -6,7 +6,7 @@ import { getRun } from '../runs/get-run';
 import type { RunSummary } from '../runs/run-summary';
 import { runChanges } from './run-changes';
 import { retryWhileUnavailable } from './retry-while-unavailable';
-import { fanOutTurn } from './fair-turns';
+import { liveTurns } from './fair-turns';
 import { sharedReads } from './shared-reads';
 import { createWakeup } from './wakeup';
 
@@ -47,7 +47,7 @@ export async function* runsFeed(db: Db, lastEventId: string | null | undefined, 
         }
       }
       if (journal.seq() === cursor) await wake.wait(signal);
-      await fanOutTurn();
+      await liveTurns.take();
     }
   } finally {
     unsubscribe();

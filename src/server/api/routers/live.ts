@@ -14,7 +14,11 @@ const lastEventId = z.string().max(100).nullish();
 export const liveRouter = router({
   /** One run's new points (ids: batch numbers) and summary changes. */
   run: publicProcedure.input(z.object({ runId: input.runId, lastEventId })).subscription(async function* ({ ctx, input, signal }) {
-    for await (const { id, event } of runFeed(ctx.db, input.runId, input.lastEventId, signal)) yield tracked(String(id), event);
+    // Pages at the same place get the same points array and run summary (shared reads): their
+    // JSON is made once for all of them.
+    for await (const { id, event } of runFeed(ctx.db, input.runId, input.lastEventId, signal)) {
+      yield tracked(String(id), event.kind === 'points' ? { ...event, points: ctx.shareJson(event.points) } : { ...event, run: ctx.shareJson(event.run) });
+    }
   }),
 
   /** Every run's summary as it changes (ids: "<journal>.<seq>"). */
