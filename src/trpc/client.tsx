@@ -27,7 +27,8 @@ export function Providers({ children }: { children: ReactNode }) {
         splitLink({
           condition: (op) => op.type === 'subscription',
           true: httpSubscriptionLink({ url: '/api/trpc' }),
-          false: httpBatchLink({ url: '/api/trpc', maxURLLength: 4000 }),
+          // The header marks the dashboard's own changes (runs.update, runs.delete, ...): see dashboard-auth.ts.
+          false: httpBatchLink({ url: '/api/trpc', maxURLLength: 4000, headers: { 'x-lrscope-dashboard': '1' } }),
         }),
       ],
     }),

@@ -1,5 +1,6 @@
 import { alertsRouter } from './routers/alerts';
 import { liveRouter } from './routers/live';
+import { projectsRouter } from './routers/projects';
 import { runsRouter } from './routers/runs';
 import { router } from './trpc';
 
@@ -7,6 +8,7 @@ export const appRouter = router({
   runs: runsRouter,
   alerts: alertsRouter,
   live: liveRouter,
+  projects: projectsRouter,
 });
 
 export type AppRouter = typeof appRouter;

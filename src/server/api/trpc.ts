@@ -9,6 +9,7 @@ import type { RunVerdicts } from '../runs/run-verdicts';
 import { type DatabaseUnavailable, databaseUnavailable, unavailableMessage } from '../db/database-unavailable';
 import { AppError } from '../errors';
 import { authenticate } from '../keys/authenticate';
+import type { ChangeScope } from '../runs/change-scope';
 import { formatPath, formatZodIssues } from './zod-messages';
 
 // 1. Context: what every procedure can reach. Built per request by the HTTP adapter.
@@ -18,6 +19,8 @@ export interface Context {
   alerting: Alerting;
   rateLimiter: RateLimiter;
   authorization: string | null;
+  /** Whether this request is the dashboard changing something (see create-server.ts). */
+  dashboardMayChange: () => Promise<boolean>;
 }
 
 /** Carries the wait to the Retry-After header. */
@@ -94,4 +97,20 @@ export const ingestProcedure = publicProcedure.use(async ({ ctx, next, getRawInp
     throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: cause.message, cause });
   }
   return next({ ctx: { principal } });
+});
+
+/**
+ * Changes made from the dashboard or by a script: the dashboard (every project), or a project
+ * API key (its own project only: services check `scope`).
+ */
+export const changeProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  if (await ctx.dashboardMayChange()) return next({ ctx: { scope: null as ChangeScope } });
+  const principal = await authenticate(ctx.db, ctx.authorization);
+  if (!principal) {
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: ctx.authorization ? 'API key not recognised (wrong, or revoked)' : 'this change needs the project API key (Authorization: Bearer <key>) or the dashboard',
+    });
+  }
+  return next({ ctx: { scope: { projectId: principal.projectId, projectName: principal.projectName } as ChangeScope } });
 });

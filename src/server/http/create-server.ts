@@ -70,6 +70,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
       alerting: opts.alerting,
       rateLimiter: opts.rateLimiter,
       authorization: req.headers.authorization ?? null,
+      dashboardMayChange: () => auth.mayChange(req),
     }),
     responseMeta({ errors }) {
       const limited = errors.find((e) => e.cause instanceof RateLimitedError);

@@ -4,8 +4,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
 
-export const INGEST_PROCEDURES = new Set(['runs.create', 'runs.log', 'runs.update', 'runs.finish']);
+// These check their own credential (a project API key, or the dashboard for the changes that accept it).
+export const INGEST_PROCEDURES = new Set(['runs.create', 'runs.log', 'runs.update', 'runs.finish', 'runs.archive', 'runs.delete', 'projects.setRetention']);
 const COOKIE = 'lrscope_session';
+/** Sent by the dashboard's own client. A page on another site cannot add it: a custom header needs a CORS preflight this server never grants. */
+export const DASHBOARD_HEADER = 'x-lrscope-dashboard';
 
 function equal(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -23,6 +26,8 @@ export interface DashboardAuth {
   enabled: boolean;
   /** Whether the request may see the dashboard. */
   allows(req: http.IncomingMessage): boolean;
+  /** Whether the request is the dashboard changing something: the token itself, or the dashboard's header from a browser it admits. */
+  mayChange(req: http.IncomingMessage): Promise<boolean>;
   /** GET shows the form; POST checks the token and sets the session cookie. */
   login(req: http.IncomingMessage, res: http.ServerResponse): void;
 }
@@ -31,7 +36,9 @@ export interface DashboardAuth {
 const LOGIN_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 export function createDashboardAuth(token: string | undefined): DashboardAuth {
-  if (!token) return { enabled: false, allows: () => true, login: (_req, res) => void res.writeHead(302, { location: '/' }).end() };
+  if (!token) {
+    return { enabled: false, allows: () => true, mayChange: async (req) => req.headers[DASHBOARD_HEADER] !== undefined, login: (_req, res) => void res.writeHead(302, { location: '/' }).end() };
+  }
   // The cookie holds a MAC of the token, not the token itself.
   const session = createHmac('sha256', token).update('lrscope dashboard session').digest('hex');
   const form = (error = '') =>
@@ -39,14 +46,18 @@ export function createDashboardAuth(token: string | undefined): DashboardAuth {
     `<body style="font-family:system-ui;max-width:22rem;margin:5rem auto"><h1>lrscope</h1>` +
     `<form method="post" action="/login"><label for="token">Dashboard token</label><br><input id="token" name="token" type="password" autocomplete="current-password" autofocus required style="width:100%;padding:.4rem">` +
     `${error ? `<p role="alert" style="color:#b00020">${error}</p>` : ''}<p><button type="submit">Sign in</button></p></form></body></html>`;
+  const hasToken = (req: http.IncomingMessage) => {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    return bearer !== undefined && equal(bearer, token);
+  };
+  const hasSession = (req: http.IncomingMessage) => {
+    const cookie = (req.headers.cookie ?? '').split(';').map((c) => c.trim().split('=')).find(([k]) => k === COOKIE)?.[1];
+    return cookie !== undefined && equal(cookie, session);
+  };
   return {
     enabled: true,
-    allows(req) {
-      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      if (bearer && equal(bearer, token)) return true;
-      const cookie = (req.headers.cookie ?? '').split(';').map((c) => c.trim().split('=')).find(([k]) => k === COOKIE)?.[1];
-      return cookie !== undefined && equal(cookie, session);
-    },
+    allows: (req) => hasToken(req) || hasSession(req),
+    mayChange: async (req) => hasToken(req) || (req.headers[DASHBOARD_HEADER] !== undefined && hasSession(req)),
     login(req, res) {
       if (req.method !== 'POST') {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': LOGIN_CSP }).end(form());

@@ -6,6 +6,8 @@ export interface FindRunsInput {
   project?: string;
   status?: RunStatus;
   flagged?: boolean;
+  /** Archived runs are left out unless true (with them) or "only". */
+  archived?: boolean | 'only';
   /** Matches a substring of the run's name or of one of its tags. */
   search?: string;
   /** Opaque, from a previous page's nextCursor. */
@@ -29,7 +31,8 @@ export async function findRuns(prisma: Prisma, input: FindRunsInput): Promise<Ru
   const limit = input.limit ?? 50;
   const after = input.cursor ? decodeCursor(input.cursor) : null;
   const search = input.search?.trim();
-  const conditions: object[] = [];
+  const conditions: object[] = [{ deletedAt: null }];
+  if (input.archived !== true) conditions.push({ archivedAt: input.archived === 'only' ? { not: null } : null });
   if (input.project !== undefined) conditions.push({ project: { name: input.project } });
   if (input.status !== undefined) conditions.push({ status: input.status });
   if (input.flagged !== undefined) conditions.push({ flagged: input.flagged });

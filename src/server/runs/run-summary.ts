@@ -24,6 +24,10 @@ export interface RunSummary {
   expectedLr: number | null;
   pointCount: number;
   verdict: Verdict;
+  /** Markdown, as written on the run page. */
+  notes: string | null;
+  /** When it was archived; null when it is not. */
+  archivedAt: string | null;
 }
 
 export const RUN_SUMMARY_SELECT = {
@@ -44,6 +48,8 @@ export const RUN_SUMMARY_SELECT = {
   expectedLr: true,
   pointCount: true,
   verdict: true,
+  notes: true,
+  archivedAt: true,
   project: { select: { name: true } },
   tags: { select: { tag: true }, orderBy: { tag: 'asc' } },
 } as const;
@@ -66,6 +72,8 @@ export interface RunRow {
   expectedLr: number | null;
   pointCount: number;
   verdict: unknown;
+  notes: string | null;
+  archivedAt: Date | null;
   project: { name: string };
   tags: { tag: string }[];
 }
@@ -92,5 +100,7 @@ export function toRunSummary(row: RunRow): RunSummary {
     expectedLr: row.expectedLr,
     pointCount: row.pointCount,
     verdict: (row.verdict as Verdict | null) ?? (schedule ? unknownVerdict() : noScheduleVerdict()),
+    notes: row.notes,
+    archivedAt: row.archivedAt?.toISOString() ?? null,
   };
 }

@@ -1,0 +1,47 @@
+import type { Db } from '../db/open-database';
+import type { ChangeScope } from './change-scope';
+import { findWritableRun } from './find-writable-run';
+import { purgeRun } from './purge-run';
+
+export interface DeletedRun {
+  id: number;
+  name: string;
+  /** Points the run held. */
+  points: number;
+}
+
+/**
+ * Deletes a run with its points, metric values, rollups, tags, alerts and their deliveries.
+ * The run is marked first, so it leaves every read and page at once; its rows then go in
+ * chunks (purge-run.ts). A server stopped half-way finishes the job at its next sweep
+ * (resumeDeletes).
+ */
+export async function deleteRun(db: Db, scope: ChangeScope, runId: number, now = new Date()): Promise<DeletedRun> {
+  const run = await findWritableRun(db.prisma, scope, runId);
+  // Conditional: of two deletes of one run, one marks it and the other finds it gone.
+  const { count } = await db.prisma.run.updateMany({ where: { id: runId, deletedAt: null }, data: { deletedAt: now } });
+  if (count === 1) {
+    db.live.publish({ type: 'run', runId });
+    purging.add(runId);
+    try {
+      await purgeRun(db, runId);
+    } finally {
+      purging.delete(runId);
+    }
+  }
+  return { id: run.id, name: run.name, points: run.pointCount };
+}
+
+/** Runs this process is purging now. */
+const purging = new Set<number>();
+
+/** A delete marked this long ago and still there was left by a stopped server (or another instance that stopped). */
+const ABANDONED_MS = 10 * 60_000;
+
+/** Finishes deletes a stopped server left half done. Returns the runs it purged. */
+export async function resumeDeletes(db: Db, now = new Date()): Promise<number[]> {
+  const runs = await db.prisma.run.findMany({ where: { deletedAt: { lt: new Date(now.getTime() - ABANDONED_MS) } }, select: { id: true }, take: 10 });
+  const left = runs.map((r) => r.id).filter((id) => !purging.has(id));
+  for (const id of left) await purgeRun(db, id);
+  return left;
+}
