@@ -101,7 +101,9 @@ export function RunsTable() {
       onData: ({ data }) => {
         if (data.kind === 'start') setLive('started');
         else if (data.kind === 'resync') void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey() });
-        else {
+        else if (data.kind === 'removed') {
+          for (const k of current.current.keys) queryClient.setQueryData<RunsPage>(k, (old) => old && { ...old, runs: old.runs.filter((r) => r.id !== data.runId) });
+        } else {
           const { keys, filters: f } = current.current;
           const shown = keys.map((k) => queryClient.getQueryData<RunsPage>(k));
           const at = shown.findIndex((p) => p?.runs.some((r) => r.id === data.run.id));

@@ -11,6 +11,7 @@ import { logAtMostEvery } from '../log-at-most-every';
 import type { Db } from '../db/open-database';
 import type { RunVerdicts } from '../runs/run-verdicts';
 import { createDashboardAuth, INGEST_PROCEDURES, proceduresOf } from './dashboard-auth';
+import { isExportUrl, serveExport } from './export-routes';
 import type { RateLimiter } from './rate-limit';
 
 export type PageHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void;
@@ -99,6 +100,13 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
         return json(res, 415, { error: { message: `send the body as JSON with Content-Type: application/json (${got})`, data: { code: 'UNSUPPORTED_MEDIA_TYPE', httpStatus: 415 } } });
       }
       return trpc(req, res);
+    }
+    if (isExportUrl(url)) {
+      return void serveExport(req, res, opts.db, auth).catch((err) => {
+        console.error(`lrscope: ${url.split('?')[0]} failed:`, err);
+        if (!res.headersSent) json(res, 500, { error: { message: "internal error: the server's log has the details" } });
+        else res.destroy();
+      });
     }
     if (url === '/healthz') return json(res, 200, { ok: true, database: opts.db.provider });
     if (url === '/login' || url.startsWith('/login?')) return auth.login(req, res);

@@ -1,7 +1,7 @@
 import type { AlertDeps } from '../alerts/deps';
 import { syncRunAlerts } from '../alerts/sync-run-alerts';
 import { policyOf } from '../projects/retention';
-import { deleteRun } from './delete-run';
+import { deleteRun, purgeOnce } from './delete-run';
 
 /** Runs handled per project and sweep: a backlog (a policy just set on a year of runs) drains over a few sweeps instead of holding one. */
 const PER_SWEEP = 20;
@@ -34,6 +34,8 @@ export async function applyRetention(deps: AlertDeps): Promise<number[]> {
     for (const { id } of runs) {
       if (policy.action === 'delete') {
         await deleteRun(deps.db, null, id, now);
+        // One run's rows at a time: a backlog of deletes must not add up to a storm.
+        await purgeOnce(deps.db, id);
       } else {
         await prisma.run.updateMany({ where: { id, archivedAt: null }, data: { archivedAt: now } });
         await syncRunAlerts(deps, id);
