@@ -1,17 +1,12 @@
 // CSV exports over plain HTTP, the way curl fetches them: a run's every point, the runs table as
 // filtered, and who may read them.
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, startServer, type TestServer } from '../helpers/server';
+import { projectKey } from '../helpers/project-key';
+import { startServer, type TestServer } from '../helpers/server';
 import { data, mutate } from '../helpers/trpc-http';
 
 const STEP = { name: 'StepLR', params: { step_size: 100, gamma: 0.5 }, interval: 'step', baseLr: 0.1 };
 
-function projectKey(server: TestServer, project: string): string {
-  const r = spawnSync(process.execPath, ['bin/lrscope.js', 'keys', 'create', '--project', project], { cwd: ROOT, env: { ...process.env, DATABASE_URL: server.databaseUrl }, encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0) throw new Error(`keys create failed: ${r.stderr}`);
-  return r.stdout.trim();
-}
 
 const lines = (text: string) => text.split('\r\n').slice(0, -1);
 

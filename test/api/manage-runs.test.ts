@@ -1,9 +1,9 @@
 // Living with many runs, end to end on the real server (SQLite or PostgreSQL): rename, notes and
 // tags; archive; delete in chunks; per-project retention; who may do each.
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, sqlWrite } from '../helpers/raw-db';
-import { openFeed, ROOT, startServer, type TestServer } from '../helpers/server';
+import { projectKey } from '../helpers/project-key';
+import { openFeed, startServer, type TestServer } from '../helpers/server';
 import { data, mutate, query, type Reply } from '../helpers/trpc-http';
 
 const COQUI = { name: 'StepwiseGradualLR', params: { gradual_learning_rates: [[0, 5e-4], [10_000, 4e-4], [20_000, 3e-4]] }, interval: 'step' };
@@ -14,11 +14,6 @@ function stuckPoints(from: number, to: number, every = 10) {
   return out;
 }
 
-function projectKey(server: TestServer, project: string): string {
-  const r = spawnSync(process.execPath, ['bin/lrscope.js', 'keys', 'create', '--project', project], { cwd: ROOT, env: { ...process.env, DATABASE_URL: server.databaseUrl }, encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0) throw new Error(`keys create failed: ${r.stderr}`);
-  return r.stdout.trim();
-}
 
 /** A change as the dashboard's own client sends it. */
 async function fromDashboard(url: string, procedure: string, input: unknown, headers: Record<string, string> = { 'x-lrscope-dashboard': '1' }): Promise<Reply> {

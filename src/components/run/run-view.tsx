@@ -7,6 +7,7 @@ import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { StatusBadge, VerdictBadge } from '@/components/badges';
+import { ChartPngButton } from '@/components/chart/chart-png-button';
 import { ChartCanvas, type ChartAnnotations, type LineDataset } from '@/components/chart/chart-canvas';
 import { ErrorState, LiveIndicator, Loading } from '@/components/states';
 import { type AxisMaps, axisAvailable, bucketsToXY, epochMap, extendStepMap, stepMap, stepsForX, toX, X_MODES, X_TITLES, type XMode, xFormatter } from '@/lib/ui/axes';
@@ -14,6 +15,7 @@ import { formatAgo, formatDateTime, formatLr, formatStep, formatValue, prettyJso
 import { appendLive, type Bucket, disagreementRegions, LIVE_REFETCH_THRESHOLD, type LivePoint, mergeLive } from '@/lib/ui/series';
 import { useTRPC } from '@/trpc/client';
 import type { Run } from '@/trpc/types';
+import { RunManage } from './run-manage';
 import { VerdictPanel } from './verdict-panel';
 
 const MAX_POINTS = 2000;
@@ -186,12 +188,14 @@ export function RunView({ id, focusStep }: { id: number; focusStep?: number }) {
       </dl>
 
       <VerdictPanel verdict={r.verdict} />
+      <RunManage run={r} />
 
       <section className="panel chart-panel" aria-labelledby="lr-title" style={{ marginTop: 12 }}>
         <div className="chart-tools">
           <h2 id="lr-title" style={{ margin: 0 }}>
             Learning rate
           </h2>
+          <ChartPngButton fileName={`run-${r.id}-lr`} label="the learning rate chart" />
           <div className="seg" role="group" aria-label="x axis">
             {X_MODES.map((m) => (
               <button key={m.mode} type="button" aria-pressed={mode === m.mode} disabled={!axisAvailable(m.mode, maps)} title={axisAvailable(m.mode, maps) ? undefined : `This run logs no ${m.mode === 'epoch' ? 'epoch' : 'time'}`} onClick={() => changeMode(m.mode)}>
@@ -262,6 +266,7 @@ export function RunView({ id, focusStep }: { id: number; focusStep?: number }) {
         {hasLoss && (
           <section className="panel" aria-labelledby="loss-title">
             <h2 id="loss-title">Loss</h2>
+            <ChartPngButton fileName={`run-${r.id}-loss`} label="the loss chart" />
             <ChartCanvas
               testId="loss-chart"
               className="small"
@@ -310,6 +315,7 @@ function MetricChart(p: { run: Run; name: string; mode: XMode; maps: AxisMaps; v
   return (
     <section className="panel" aria-label={`Metric ${p.name}`}>
       <h2>{p.name}</h2>
+      <ChartPngButton fileName={`run-${p.run.id}-${p.name}`} label={`the ${p.name} chart`} />
       {q.isError ? (
         <ErrorState title={`Could not load ${p.name}.`} error={q.error} />
       ) : !q.data ? (

@@ -14,6 +14,7 @@ import { applyRunUpdate, type RunFilters, type SortDir, type SortKey, sortRuns }
 import { useTRPC } from '@/trpc/client';
 import type { Run, RunsPage } from '@/trpc/types';
 import { FirstRun } from './first-run';
+import { ArchivedFilter, archivedFrom, BulkActions, runsCsvHref } from './runs-manage-tools';
 
 const PAGE = 100;
 const STATUSES = ['running', 'finished', 'crashed', 'stalled'] as const;
@@ -36,6 +37,7 @@ function filtersFrom(params: URLSearchParams): RunFilters {
     status: (STATUSES as readonly string[]).includes(status ?? '') ? (status as RunFilters['status']) : undefined,
     flagged: flagged === '1' ? true : flagged === '0' ? false : undefined,
     search: params.get('q') || undefined,
+    archived: archivedFrom(params.get('archived')),
   };
 }
 
@@ -83,7 +85,7 @@ export function RunsTable() {
     return () => clearTimeout(t);
   }, [search, filters.search, setParam]);
 
-  const input = useMemo(() => ({ project: filters.project, status: filters.status, flagged: filters.flagged, search: filters.search, limit: PAGE }), [filters]);
+  const input = useMemo(() => ({ project: filters.project, status: filters.status, flagged: filters.flagged, search: filters.search, archived: filters.archived, limit: PAGE }), [filters]);
   // Keyset paging: one query per loaded page, each starting at the previous page's cursor.
   // (runs.list is a strict input; tRPC's infinite queries would add a "direction" field.)
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
@@ -132,7 +134,7 @@ export function RunsTable() {
   const loadingMore = pages.length > 1 && !!last?.isFetching && !last.data;
   const sorted = sortRuns(rows, sort.key, sort.dir);
   const projects = [...new Set(rows.map((r) => r.project))].sort();
-  const anyFilter = !!(filters.project || filters.status || filters.flagged !== undefined || filters.search);
+  const anyFilter = !!(filters.project || filters.status || filters.flagged !== undefined || filters.search || filters.archived !== undefined);
 
   const toggle = (id: number) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : s.length >= COMPARE_MAX ? s : [...s, id]));
   const sortBy = (key: SortKey) => setSort((s) => (s.key === key ? { key, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key === 'name' || key === 'project' ? 'asc' : 'desc' }));
@@ -157,6 +159,10 @@ export function RunsTable() {
         <span className="muted" aria-live="polite">
           {selected.length > 0 ? `${selected.length} selected` : `Select ${COMPARE_MIN}–${COMPARE_MAX} runs to compare`}
         </span>
+        <BulkActions runs={rows.filter((r) => selected.includes(r.id))} onDone={() => setSelected([])} />
+        <a className="button" href={runsCsvHref(filters)} download data-testid="runs-csv">
+          Download table as CSV
+        </a>
         {selected.length >= COMPARE_MIN ? (
           <Link className="button primary" href={compareHref(selected)} data-testid="compare-selected">
             Compare {selected.length} runs
@@ -209,6 +215,7 @@ export function RunsTable() {
             <option value="0">Not flagged</option>
           </select>
         </div>
+        <ArchivedFilter value={filters.archived} onChange={(v) => setParam('archived', v)} />
         {anyFilter && (
           <button type="button" onClick={() => { setSearch(''); router.replace(pathname, { scroll: false }); }}>
             Clear filters

@@ -14,6 +14,8 @@ export interface RunSummary {
   lastStep: number | null;
   lastLr: number | null;
   verdict: Verdict;
+  /** Set when archived. */
+  archivedAt?: string | null;
 }
 
 export interface RunFilters {
@@ -21,6 +23,8 @@ export interface RunFilters {
   status?: RunSummary['status'];
   flagged?: boolean;
   search?: string;
+  /** Archived runs are hidden unless true (shown with the rest) or "only". */
+  archived?: boolean | 'only';
 }
 
 export type SortKey = 'lastSeen' | 'name' | 'project' | 'status' | 'lastStep' | 'lr' | 'verdict' | 'started';
@@ -30,6 +34,8 @@ export type SortDir = 'asc' | 'desc';
 export function matchesFilters(run: RunSummary, f: RunFilters): boolean {
   if (f.project && run.project !== f.project) return false;
   if (f.status && run.status !== f.status) return false;
+  const archived = !!run.archivedAt;
+  if (f.archived === 'only' ? !archived : f.archived !== true && archived) return false;
   if (f.flagged !== undefined && run.verdict.flagged !== f.flagged) return false;
   const q = f.search?.trim().toLowerCase();
   if (q && !run.name.toLowerCase().includes(q) && !run.tags.some((t) => t.toLowerCase().includes(q))) return false;

@@ -1,0 +1,133 @@
+// Managing runs in headless Chromium against the real server: rename, notes in Markdown, tags,
+// the CSV and PNG downloads, archive (and the table's archived filter), delete with a
+// confirmation that names the run and its points; a second tab follows every change live.
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '../helpers/server';
+import { closePages, openPages, screenshot } from './browser';
+import { createRun, logPoints, MULTISTEP, multistepPoints } from './seed';
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+let table: Page;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  ({ server, browser, page } = await openPages(errors));
+  table = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  table.on('pageerror', (e) => errors.push(e.message));
+});
+afterAll(() => closePages({ server, browser }));
+
+async function seededRun(name: string): Promise<number> {
+  const id = await createRun(server.url, server.apiKey, { name, schedule: MULTISTEP, stepsPerEpoch: 100, tags: ['first'] });
+  await logPoints(server.url, server.apiKey, id, multistepPoints(0, 3000, 100, 10));
+  return id;
+}
+
+describe('managing runs in the browser', () => {
+  it('renames a run, writes its notes in Markdown and edits its tags; another tab follows live', async () => {
+    const id = await seededRun('bs64-try');
+    await table.goto(`${server.url}/`);
+    await table.getByTestId(`run-row-${id}`).waitFor();
+    await page.goto(`${server.url}/runs/${id}`);
+    await page.getByTestId('run-manage').waitFor();
+
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await page.getByLabel('Run name').fill('bs64 warmup fixed');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByTestId('run-name').textContent()).toBe('bs64 warmup fixed');
+    await expect.poll(() => table.getByTestId(`run-row-${id}`).locator('td.name a').textContent(), { timeout: 10_000 }).toBe('bs64 warmup fixed');
+
+    await page.getByRole('button', { name: 'Add notes' }).click();
+    await page.getByRole('textbox', { name: /^Notes/ }).fill('# Why\nWarmup was **off**, see [the paper](https://arxiv.org/abs/1706.02677).\n\n- try `lr=0.1`\n- <img src=x onerror="window.hacked=1">');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const notes = page.getByTestId('run-notes');
+    await notes.locator('h3', { hasText: 'Why' }).waitFor();
+    expect(await notes.locator('strong').textContent()).toBe('off');
+    expect(await notes.locator('a').getAttribute('href')).toBe('https://arxiv.org/abs/1706.02677');
+    expect(await notes.locator('li code').textContent()).toBe('lr=0.1');
+    expect(await notes.locator('img').count(), 'raw HTML is text').toBe(0);
+    expect(await notes.textContent()).toContain('<img src=x');
+    expect(await page.evaluate(() => (window as unknown as { hacked?: number }).hacked)).toBeUndefined();
+
+    await page.getByRole('button', { name: 'Edit tags' }).click();
+    await page.getByLabel('Tags, separated by commas').fill('warmup, sweep-3');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => table.getByTestId(`run-row-${id}`).locator('.tag').allTextContents(), { timeout: 10_000 }).toEqual(['sweep-3', 'warmup']);
+    await screenshot(page, 'run-manage');
+    expect(errors).toEqual([]);
+  });
+
+  it('downloads the points as CSV (every point) and a chart as PNG', async () => {
+    const id = await seededRun('exported');
+    await page.goto(`${server.url}/runs/${id}`);
+    const link = page.getByRole('link', { name: /CSV/ });
+    expect(await link.textContent()).toBe('Download points as CSV');
+    const [csv] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(csv.suggestedFilename()).toBe(`run-${id}-exported.csv`);
+    const lines = readFileSync((await csv.path())!, 'utf8').split('\r\n').slice(0, -1);
+    expect(lines[0]).toBe('step,epoch,time,lr,expected_lr,loss,accuracy');
+    expect(lines[1].split(',').slice(0, 5)).toEqual(['0', '0', '1764000000', '0.1', '0.1']);
+    expect(lines).toHaveLength(301);
+
+    await page.getByTestId('lr-chart').waitFor();
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the learning rate chart as PNG' }).click()]);
+    expect(png.suggestedFilename()).toBe(`run-${id}-lr.png`);
+    expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG');
+
+    await table.goto(`${server.url}/?q=exported`);
+    await table.getByTestId(`run-row-${id}`).waitFor();
+    const [runsCsv] = await Promise.all([table.waitForEvent('download'), table.getByTestId('runs-csv').click()]);
+    const rows = readFileSync((await runsCsv.path())!, 'utf8').split('\r\n').slice(1, -1);
+    expect(rows.map((r) => r.split(',').slice(0, 2))).toEqual([[String(id), 'exported']]);
+  });
+
+  it('archives a run: gone from the table, shown by the archived filter, and back', async () => {
+    const id = await seededRun('archive-me');
+    await table.goto(`${server.url}/`);
+    await table.getByTestId(`run-row-${id}`).waitFor();
+    await page.goto(`${server.url}/runs/${id}`);
+    await page.getByRole('button', { name: 'Archive' }).click();
+    await page.getByTestId('archived-badge').waitFor();
+    await table.getByTestId(`run-row-${id}`).waitFor({ state: 'detached', timeout: 10_000 });
+    await table.getByLabel('Archived').selectOption('only');
+    await table.getByTestId(`run-row-${id}`).waitFor();
+    expect(table.url()).toContain('archived=only');
+    await page.getByRole('button', { name: 'Unarchive' }).click();
+    await page.getByTestId('archived-badge').waitFor({ state: 'detached' });
+    await table.getByTestId(`run-row-${id}`).waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
+  it('deletes a run after a confirmation naming it and its points', async () => {
+    const id = await seededRun('delete-me');
+    await table.goto(`${server.url}/`);
+    await table.getByTestId(`run-row-${id}`).waitFor();
+    await page.goto(`${server.url}/runs/${id}`);
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    const dialog = page.getByRole('alertdialog');
+    expect(await dialog.textContent()).toContain('Run “delete-me” and its 300 points');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByRole('alertdialog').count()).toBe(0);
+    await page.getByRole('button', { name: 'Delete…' }).click();
+    await screenshot(page, 'run-delete-confirm');
+    await page.getByRole('button', { name: 'Delete “delete-me”' }).click();
+    await page.waitForURL(`${server.url}/`);
+    await table.getByTestId(`run-row-${id}`).waitFor({ state: 'detached', timeout: 10_000 });
+    expect((await fetch(`${server.url}/api/trpc/runs.get?input=${encodeURIComponent(JSON.stringify({ id }))}`)).status).toBe(404);
+  });
+
+  it('archives and deletes the runs selected in the table', async () => {
+    const a = await seededRun('bulk-a');
+    const b = await seededRun('bulk-b');
+    await table.goto(`${server.url}/?q=bulk-`);
+    for (const id of [a, b]) await table.getByLabel(`Select bulk-${id === a ? 'a' : 'b'} for compare`).check();
+    await table.getByRole('button', { name: 'Delete 2…' }).click();
+    expect(await table.getByTestId('bulk-delete-confirm').textContent()).toContain('Delete 2 runs and 600 points?');
+    await table.getByRole('button', { name: 'Delete 2 runs' }).click();
+    for (const id of [a, b]) await table.getByTestId(`run-row-${id}`).waitFor({ state: 'detached', timeout: 10_000 });
+    expect(errors).toEqual([]);
+  });
+});
