@@ -130,4 +130,34 @@ describe('managing runs in the browser', () => {
     for (const id of [a, b]) await table.getByTestId(`run-row-${id}`).waitFor({ state: 'detached', timeout: 10_000 });
     expect(errors).toEqual([]);
   });
+
+  it('compares two runs: any metric overlaid, the config keys that differ, and where the schedules part', async () => {
+    const long = 'x'.repeat(120);
+    const spec = (milestones: number[]) => ({ name: 'MultiStepLR', params: { milestones, gamma: 0.5 }, interval: 'step', baseLr: 0.1 });
+    const a = await createRun(server.url, server.apiKey, { name: 'cmp-a', schedule: spec([1000, 2000]), config: { lr: 0.1, batch_size: 64, optimizer: { name: 'SGD', momentum: 0.9 }, note: long } });
+    const b = await createRun(server.url, server.apiKey, { name: 'cmp-b', schedule: spec([1000, 2500]), config: { lr: 0.1, batch_size: 128, optimizer: { name: 'SGD', momentum: 0.95 }, note: long } });
+    for (const id of [a, b]) await logPoints(server.url, server.apiKey, id, multistepPoints(0, 3000, 100, 10));
+    await page.goto(`${server.url}/compare?runs=${a},${b}`);
+    const diff = page.getByTestId('config-diff');
+    await diff.waitFor();
+    expect(await diff.locator('tbody th').allTextContents()).toEqual(['batch_size', 'optimizer.momentum']);
+    expect(await diff.locator('tbody tr').first().locator('td').allTextContents()).toEqual(['64', '128']);
+    expect(await page.getByTestId('schedule-parting').textContent()).toBe('cmp-b parts from cmp-a at step 2,000: expected LR 0.05 against 0.025.');
+    await page.getByTestId('compare-metric-chart').waitFor();
+    expect(await page.getByLabel('Metric to compare').inputValue()).toBe('accuracy');
+    await screenshot(page, 'compare-diff');
+    expect(errors).toEqual([]);
+  });
+
+  it('cuts long config values in the diff and shows them whole on hover', async () => {
+    const long = `/data/${'very-long-folder/'.repeat(8)}train.jsonl`;
+    const a = await createRun(server.url, server.apiKey, { name: 'long-a', config: { data: long } });
+    const b = await createRun(server.url, server.apiKey, { name: 'long-b', config: { data: `${long}.2` } });
+    await page.goto(`${server.url}/compare?runs=${a},${b}`);
+    const cell = page.getByTestId('config-diff').locator('tbody td').first();
+    await cell.waitFor();
+    expect(await cell.getAttribute('title')).toBe(long);
+    expect(((await cell.textContent()) ?? '').length).toBe(40);
+    expect((await cell.textContent())?.endsWith('…')).toBe(true);
+  });
 });

@@ -14,8 +14,11 @@ import { ema } from '@/lib/ui/ema';
 import { formatLr, formatValue } from '@/lib/ui/format';
 import { useTRPC } from '@/trpc/client';
 import type { Run, Series } from '@/trpc/types';
+import { ConfigDiff } from './config-diff';
+import { MetricOverlay } from './metric-overlay';
+import { PALETTE } from './palette';
+import { ScheduleDiff } from './schedule-diff';
 
-export const PALETTE = ['#ea580c', '#2563eb', '#16a34a', '#9333ea', '#db2777', '#0891b2', '#ca8a04', '#4b5563', '#dc2626', '#65a30d'];
 const MAX_POINTS = 1500;
 
 export function CompareView() {
@@ -135,6 +138,9 @@ export function CompareView() {
                 <h2 id="cmp-loss">Loss{state.smooth > 0 ? ` (EMA ${state.smooth.toFixed(2)}; raw faint)` : ''}</h2>
                 <ChartCanvas testId="compare-loss-chart" label={`Loss of ${state.runs.length} runs by ${X_TITLES[mode]}`} datasets={lossDatasets} xTitle={X_TITLES[mode]} xFormat={xFmt} yFormat={formatValue} resetKey={mode} />
               </section>
+              <MetricOverlay ids={state.runs} runs={runData} mode={mode} maps={maps} xFormat={xFmt} />
+              <ConfigDiff runs={runData} />
+              <ScheduleDiff runs={runData} />
             </>
           )}
         </>
