@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectKey } from '../helpers/project-key';
 import type { TestServer } from '../helpers/server';
 import { closePages, openPages, screenshot } from './browser';
 import { createRun, logPoints, MULTISTEP, multistepPoints } from './seed';
@@ -159,5 +160,42 @@ describe('managing runs in the browser', () => {
     expect(await cell.getAttribute('title')).toBe(long);
     expect(((await cell.textContent()) ?? '').length).toBe(40);
     expect((await cell.textContent())?.endsWith('…')).toBe(true);
+  });
+
+  it('switches projects from the nav: counts, the runs table scoped, remembered in the URL across pages', async () => {
+    const key = projectKey(server, 'vision');
+    const mine = await createRun(server.url, key, { name: 'vit-b16', project: 'vision' });
+    const other = await seededRun('not-vision');
+    await page.goto(`${server.url}/`);
+    await page.getByTestId(`run-row-${other}`).waitFor();
+    const switcher = page.getByTestId('project-switcher');
+    expect(await switcher.locator('option', { hasText: 'vision' }).textContent()).toBe('vision · 1 run');
+    await switcher.selectOption('vision');
+    await page.waitForURL(/[?&]project=vision/);
+    await page.getByTestId(`run-row-${mine}`).waitFor();
+    await page.getByTestId(`run-row-${other}`).waitFor({ state: 'detached' });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /Alerts/ }).click();
+    await page.waitForURL(/\/alerts\?project=vision/);
+    expect(await page.getByTestId('project-switcher').inputValue()).toBe('vision');
+    await page.getByTestId('project-switcher').selectOption('');
+    await page.waitForURL((u) => !u.search.includes('project='));
+  });
+
+  it("shows and edits a project's retention policy on its settings", async () => {
+    await page.goto(`${server.url}/alerts/settings?project=default`);
+    const panel = page.getByTestId('retention');
+    await panel.waitFor();
+    expect(await page.getByTestId('retention-now').textContent()).toBe('Runs are kept until you archive or delete them.');
+    await panel.getByLabel('Clean up finished runs').check();
+    await panel.getByLabel('What to do with them').selectOption('delete');
+    await panel.getByLabel('after (days)').fill('30');
+    await panel.getByRole('button', { name: 'Save retention' }).click();
+    await expect.poll(() => page.getByTestId('retention-now').textContent()).toBe('Finished runs are deleted 30 days after they end.');
+    const res = await fetch(`${server.url}/api/trpc/projects.list`);
+    expect((await res.json()).result.data.find((p: { name: string }) => p.name === 'default').retention).toEqual({ days: 30, action: 'delete' });
+    await panel.getByLabel('Clean up finished runs').uncheck();
+    await panel.getByRole('button', { name: 'Save retention' }).click();
+    await expect.poll(() => page.getByTestId('retention-now').textContent()).toBe('Runs are kept until you archive or delete them.');
+    expect(errors).toEqual([]);
   });
 });

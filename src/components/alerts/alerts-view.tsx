@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
 import { useState } from 'react';
+import { useProjectParam } from '@/components/nav/project-switcher';
 import { Empty, ErrorState, LiveIndicator, Loading } from '@/components/states';
 import { formatDateTime, formatLr, formatStep } from '@/lib/ui/format';
 import { CAUSE_SHORT } from '@/lib/ui/verdict-words';
@@ -29,7 +30,8 @@ export function AlertsView() {
       },
     }),
   );
-  const list = useQuery({ ...trpc.alerts.list.queryOptions({ state: tab, limit: 200 }), enabled: started || feed.status === 'error' });
+  const project = useProjectParam();
+  const list = useQuery({ ...trpc.alerts.list.queryOptions({ state: tab, limit: 200, project }), enabled: started || feed.status === 'error' });
   const acknowledge = useMutation(trpc.alerts.acknowledge.mutationOptions({ onSettled: () => void queryClient.invalidateQueries({ queryKey: trpc.alerts.list.pathKey() }) }));
   const ack = (id: number) => acknowledge.mutate({ id });
 

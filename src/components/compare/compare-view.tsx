@@ -7,6 +7,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { StatusBadge, VerdictBadge } from '@/components/badges';
 import { ChartCanvas, type LineDataset } from '@/components/chart/chart-canvas';
+import { useProjectParam } from '@/components/nav/project-switcher';
 import { Empty, ErrorState, Loading } from '@/components/states';
 import { type AxisMaps, axisAvailable, bucketsToXY, epochMap, stepMap, X_MODES, X_TITLES, type XMode, xFormatter } from '@/lib/ui/axes';
 import { COMPARE_MAX, COMPARE_MIN, type CompareState, compareQuery, parseCompare } from '@/lib/ui/compare-url';
@@ -158,7 +159,8 @@ function RunPicker({ selected, onAdd }: { selected: number[]; onAdd: (id: number
     const t = setTimeout(() => setQ(text.trim()), 200);
     return () => clearTimeout(t);
   }, [text]);
-  const list = useQuery({ ...trpc.runs.list.queryOptions({ search: q || undefined, limit: 8 }), enabled: open });
+  const project = useProjectParam();
+  const list = useQuery({ ...trpc.runs.list.queryOptions({ search: q || undefined, project, limit: 8 }), enabled: open });
   const full = selected.length >= COMPARE_MAX;
   return (
     <div style={{ position: 'relative' }}>
