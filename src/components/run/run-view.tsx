@@ -188,7 +188,6 @@ export function RunView({ id, focusStep }: { id: number; focusStep?: number }) {
       </dl>
 
       <VerdictPanel verdict={r.verdict} />
-      <RunManage run={r} />
 
       <section className="panel chart-panel" aria-labelledby="lr-title" style={{ marginTop: 12 }}>
         <div className="chart-tools">
@@ -285,6 +284,7 @@ export function RunView({ id, focusStep }: { id: number; focusStep?: number }) {
         ))}
       </div>
 
+      <RunManage run={r} />
       <ScheduleAndConfig run={r} />
     </>
   );
