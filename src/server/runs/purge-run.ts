@@ -2,12 +2,12 @@
 // stall ingest of the others: one DELETE of the whole run holds SQLite's single write lock (and
 // this process's event loop: better-sqlite3 is synchronous) for seconds, and on PostgreSQL
 // competes for the same two cores and WAL. Each chunk is its own short transaction, and after
-// each one the purge rests for twice as long as the chunk took, so it never takes more than a
-// third of the database's time however fast or slow the machine is (bench/delete-run.ts).
+// each one the purge rests three times as long as the chunk took, so it never takes more than a
+// quarter of the database's time however fast or slow the machine is (bench/delete-run.ts).
 import type { Db } from '../db/open-database';
 
 export const PURGE_CHUNK_ROWS = 5_000;
-const REST_FACTOR = 2;
+const REST_FACTOR = 3;
 
 // Every table keyed by (runId, ...); their primary keys order the chunks. Tags, alerts and
 // deliveries are few per run and go with the run row (ON DELETE CASCADE).
