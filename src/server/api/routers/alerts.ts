@@ -8,7 +8,7 @@ import { defaultChannel } from '../../alerts/default-channel';
 import { findProjectId } from '../../alerts/find-project-id';
 import { listAlerts } from '../../alerts/list-alerts';
 import { listDeliveries } from '../../alerts/list-deliveries';
-import { listProjects } from '../../alerts/list-projects';
+import { listProjects } from '../../projects/list-projects';
 import { listWebhooks } from '../../alerts/list-webhooks';
 import { removeWebhook } from '../../alerts/remove-webhook';
 import { getRules } from '../../alerts/rules';
