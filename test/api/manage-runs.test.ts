@@ -2,6 +2,7 @@
 // tags; archive; delete in chunks; per-project retention; who may do each.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, sqlWrite } from '../helpers/raw-db';
+import { dashboardSessionCookie } from '../helpers/dashboard-session';
 import { projectKey } from '../helpers/project-key';
 import { openFeed, startServer, type TestServer } from '../helpers/server';
 import { data, mutate, query, type Reply } from '../helpers/trpc-http';
@@ -15,8 +16,8 @@ function stuckPoints(from: number, to: number, every = 10) {
 }
 
 
-/** A change as the dashboard's own client sends it. */
-async function fromDashboard(url: string, procedure: string, input: unknown, headers: Record<string, string> = { 'x-lrscope-dashboard': '1' }): Promise<Reply> {
+/** A change as the dashboard's own client sends it (with its session cookie, when given). */
+async function fromDashboard(url: string, procedure: string, input: unknown, headers: Record<string, string>): Promise<Reply> {
   const res = await fetch(`${url}/api/trpc/${procedure}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(input) });
   return { status: res.status, body: await res.json() };
 }
@@ -73,7 +74,10 @@ describe('managing runs', () => {
     expect((await mutate(server.url, 'runs.archive', { runId: id, archived: true }, other)).status).toBe(403);
     expect((await mutate(server.url, 'runs.delete', { runId: id }, other)).status).toBe(403);
     expect((await get(id)).name).toBe('guarded');
-    data(await fromDashboard(server.url, 'runs.update', { runId: id, name: 'renamed on the page' }));
+    expect((await fromDashboard(server.url, 'runs.update', { runId: id, name: 'x' }, { 'x-lrscope-dashboard': '1' })).status, 'the header without a session').toBe(401);
+    const cookie = await dashboardSessionCookie(server);
+    expect((await fromDashboard(server.url, 'runs.delete', { runId: id }, { cookie })).status, 'the session without the header').toBe(401);
+    data(await fromDashboard(server.url, 'runs.update', { runId: id, name: 'renamed on the page' }, { 'x-lrscope-dashboard': '1', cookie }));
     expect((await get(id)).name).toBe('renamed on the page');
   });
 
@@ -180,7 +184,7 @@ describe('managing runs', () => {
     expect((await get(recent)).archivedAt).toBeNull();
     expect((await get(running)).archivedAt).toBeNull();
 
-    data(await fromDashboard(server.url, 'projects.setRetention', { project: 'kept-short', policy: { days: 30, action: 'delete' } }));
+    data(await fromDashboard(server.url, 'projects.setRetention', { project: 'kept-short', policy: { days: 30, action: 'delete' } }, { 'x-lrscope-dashboard': '1', cookie: await dashboardSessionCookie(server) }));
     await expect.poll(() => rows(server, 'Point', old), { timeout: 10_000 }).toBe(0);
     expect((await query(server.url, 'runs.get', { id: old })).status).toBe(404);
     expect((await get(recent)).name).toBe('recent');
@@ -199,7 +203,7 @@ describe('managing runs behind a dashboard token', () => {
 
   it('takes the token or the project key; the dashboard header alone is not enough', async () => {
     const id = data<{ id: number }>(await mutate(server.url, 'runs.create', { name: 'tokened' }, server.apiKey)).id;
-    expect((await fromDashboard(server.url, 'runs.update', { runId: id, name: 'x' })).status).toBe(401);
+    expect((await fromDashboard(server.url, 'runs.update', { runId: id, name: 'x' }, { 'x-lrscope-dashboard': '1' })).status).toBe(401);
     expect((await fromDashboard(server.url, 'runs.archive', { runId: id, archived: true }, { authorization: 'Bearer wrong' })).status).toBe(401);
     data(await fromDashboard(server.url, 'runs.update', { runId: id, name: 'by token' }, { authorization: `Bearer ${TOKEN}` }));
     data(await mutate(server.url, 'runs.archive', { runId: id, archived: true }, server.apiKey));
