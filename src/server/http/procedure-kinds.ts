@@ -11,6 +11,7 @@ export const LARGE_BODY_PROCEDURES = new Set(['runs.log', 'sources.append']);
 /** Changes from the dashboard or a script: a project API key for that project, or the signed-in dashboard. */
 export const CHANGE_PROCEDURES = new Set([
   'alerts.acknowledge',
+  'alerts.acknowledgeMany',
   'alerts.setRules',
   'alerts.addWebhook',
   'alerts.removeWebhook',

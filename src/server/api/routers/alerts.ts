@@ -52,7 +52,7 @@ export const alertsRouter = router({
   }),
 
   /** Open alerts by id (at most 500), or every open alert matching project, kind and run. */
-  acknowledgeMany: publicProcedure
+  acknowledgeMany: changeProcedure
     .input(
       z.union(
         [
@@ -62,7 +62,7 @@ export const alertsRouter = router({
         { error: 'must be { ids } or a filter { project?, kind?, runId? }' },
       ),
     )
-    .mutation(({ ctx, input }) => acknowledgeAlerts(ctx.db, input, ctx.alerting.deps.now())),
+    .mutation(({ ctx, input }) => acknowledgeAlerts(ctx.db, input, ctx.alerting.deps.now(), ctx.scope)),
 
   projects: publicProcedure.query(({ ctx }) => listProjects(ctx.db.prisma)),
 
