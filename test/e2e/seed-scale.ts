@@ -39,7 +39,7 @@ export interface ScaleSeed {
 export async function seedScale(server: TestServer): Promise<ScaleSeed> {
   const keys = [server.apiKey, ...PROJECTS.slice(1).map((p) => projectKey(server, p))];
   // A short stall timeout so some runs are stalled by the time the pages are looked at.
-  data(await mutate(server.url, 'alerts.setRules', { project: PROJECTS[2], stallSeconds: 10 }));
+  data(await mutate(server.url, 'alerts.setRules', { project: PROJECTS[2], stallSeconds: 10 }, keys[2]));
   const runIds: number[] = [];
   let longFlagged = 0;
   const nanRuns: number[] = [];
