@@ -16,7 +16,8 @@ export function ScheduleDiff({ runs }: { runs: (Run | undefined)[] }) {
   return (
     <section className="panel" aria-labelledby="cmp-schedule" data-testid="schedule-diff">
       <h2 id="cmp-schedule">Schedules</h2>
-      <ul data-testid="schedule-parting">
+      {/* Run names may be one long word: they wrap rather than widen a phone's page. */}
+      <ul data-testid="schedule-parting" style={{ overflowWrap: 'anywhere' }}>
         {parts.map((d, i) => {
           const other = loaded[i + 1];
           return (

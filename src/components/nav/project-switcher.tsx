@@ -39,7 +39,7 @@ export function ProjectSwitcher() {
   return (
     <div className={styles.switcher}>
       <label htmlFor="project-switcher" className="sr-only">
-        Project
+        Project in view
       </label>
       <select id="project-switcher" value={current} onChange={(e) => choose(e.target.value)} data-testid="project-switcher">
         <option value="">All projects</option>
