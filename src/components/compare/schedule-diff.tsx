@@ -14,10 +14,10 @@ export function ScheduleDiff({ runs }: { runs: (Run | undefined)[] }) {
   }, [loaded.map((r) => `${r.id}:${r.lastStep}:${JSON.stringify(r.schedule)}:${r.stepsPerEpoch}`).join('|')]);
   if (loaded.length < 2) return null;
   return (
-    <section className="panel" aria-labelledby="cmp-schedule" data-testid="schedule-diff">
+    // Run names may be one long word: they wrap rather than widen a phone's page.
+    <section className="panel" aria-labelledby="cmp-schedule" data-testid="schedule-diff" style={{ overflowWrap: 'anywhere' }}>
       <h2 id="cmp-schedule">Schedules</h2>
-      {/* Run names may be one long word: they wrap rather than widen a phone's page. */}
-      <ul data-testid="schedule-parting" style={{ overflowWrap: 'anywhere' }}>
+      <ul data-testid="schedule-parting">
         {parts.map((d, i) => {
           const other = loaded[i + 1];
           return (
@@ -41,7 +41,7 @@ export function ScheduleDiff({ runs }: { runs: (Run | undefined)[] }) {
       </ul>
       <div className="grid-2">
         {loaded.map((r, i) => (
-          <div key={r.id}>
+          <div key={r.id} style={{ minWidth: 0 }}>
             <h3 style={{ marginBottom: 4 }}>
               <span className="swatch" style={{ borderColor: PALETTE[i % PALETTE.length], marginRight: 6 }} aria-hidden="true" />
               {r.name}
