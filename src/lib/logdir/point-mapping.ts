@@ -64,10 +64,16 @@ export function mapLogColumns(columns: readonly string[]): PointMapping {
 
 const okLr = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v) && v >= 0;
 
-/** Whether a step's values hold every point field the log maps (its LR and param groups, loss, epoch): nothing that a later record could still add to the point. */
+/**
+ * Whether a step's values hold every point field the log maps (its LR and param groups, loss,
+ * epoch): nothing that a later record could still add to the point. Until both an LR and a loss
+ * column have been seen the mapping is not known to be whole (a file cut after the first step's
+ * LR record has not shown its loss yet, and a stored step keeps its first loss), so it is not.
+ */
 export function holdsEveryField(m: PointMapping, cells: Record<string, number>): boolean {
+  if (m.lr === undefined || m.loss === undefined) return false;
   const fields = [m.lr, m.loss, m.epoch, ...(m.lrs ?? [])].filter((c): c is string => c !== undefined);
-  return fields.length > 0 && fields.every((c) => c in cells);
+  return fields.every((c) => c in cells);
 }
 
 /** Groups → points the API accepts; a value that breaks a rule (a NaN LR, a negative epoch) is left out and counted. */
