@@ -1,8 +1,10 @@
 'use client';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { Suspense } from 'react';
 import { AlertsBadge } from '@/components/alerts/alerts-badge';
 import { ThemeToggle } from '@/components/theme-toggle';
+import { ProjectSwitcher, useProjectParam, withProject } from '@/components/nav/project-switcher';
 
 const LINKS = [
   { href: '/', label: 'Runs', match: (p: string) => p === '/' || p.startsWith('/runs') },
@@ -12,6 +14,19 @@ const LINKS = [
 ];
 
 export function Nav() {
+  return (
+    // The URL's search params are read on the client only; the rest of the page still renders on the server.
+    <Suspense fallback={<NavBar project={undefined} />}>
+      <NavWithProject />
+    </Suspense>
+  );
+}
+
+function NavWithProject() {
+  return <NavBar project={useProjectParam()} switcher />;
+}
+
+function NavBar({ project, switcher }: { project: string | undefined; switcher?: boolean }) {
   const path = usePathname() ?? '/';
   return (
     <header className="topbar">
@@ -26,7 +41,7 @@ export function Nav() {
         <ul>
           {LINKS.map((l) => (
             <li key={l.href}>
-              <Link href={l.href} aria-current={l.match(path) ? 'page' : undefined} style={l.badge ? { position: 'relative' } : undefined}>
+              <Link href={withProject(l.href, project)} aria-current={l.match(path) ? 'page' : undefined} style={l.badge ? { position: 'relative' } : undefined}>
                 {l.label}
                 {l.badge && <AlertsBadge />}
               </Link>
@@ -34,6 +49,7 @@ export function Nav() {
           ))}
         </ul>
       </nav>
+      {switcher && <ProjectSwitcher />}
       <ThemeToggle />
     </header>
   );

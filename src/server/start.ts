@@ -40,8 +40,8 @@ const VERDICT_RETRY_MS = 2_000;
 export function openBeyondLoopbackWarning(host: string): string {
   return (
     `lrscope: WARNING: listening on ${host} without LRSCOPE_DASHBOARD_TOKEN: anyone who can reach this port can read every run, ` +
-    `its config and alerts, open the dashboard, and from it acknowledge alerts, change alert rules, add or remove webhooks and send test alerts. ` +
-    `Writing runs still needs an API key. Set LRSCOPE_DASHBOARD_TOKEN to require sign-in for all of that.`
+    `its config and alerts, open the dashboard, and from it acknowledge alerts, change alert rules, add or remove webhooks, send test alerts, ` +
+    `edit, archive or delete runs and change retention. Logging to runs still needs an API key. Set LRSCOPE_DASHBOARD_TOKEN to require sign-in for all of that.`
   );
 }
 

@@ -216,7 +216,7 @@ describe('start-up warning', () => {
     expect(open.out).toMatch(/listening on/);
     expect(open.out).toMatch(/WARNING: listening on 0\.0\.0\.0 without LRSCOPE_DASHBOARD_TOKEN/);
     // It says exactly what is open: every read, and the dashboard's changes.
-    expect(open.out).toMatch(/read every run, its config and alerts, open the dashboard, and from it acknowledge alerts, change alert rules, add or remove webhooks and send test alerts\. Writing runs still needs an API key\./);
+    expect(open.out).toMatch(/read every run, its config and alerts, open the dashboard, and from it acknowledge alerts, change alert rules, add or remove webhooks, send test alerts, edit, archive or delete runs and change retention\. Logging to runs still needs an API key\./);
     const guarded = await startupOutput({ HOST: '0.0.0.0', LRSCOPE_DASHBOARD_TOKEN: 'a-long-enough-token' });
     expect(guarded.out).toMatch(/listening on/);
     expect(guarded.out).not.toMatch(/WARNING/);

@@ -4,6 +4,7 @@
 import http from 'node:http';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectKey } from '../helpers/project-key';
 import { type TestServer, startServer } from '../helpers/server';
 import { data, mutate, query } from '../helpers/trpc-http';
 
@@ -126,15 +127,19 @@ describe('alerts at scale', () => {
     ]);
 
     const ids = page.alerts.map((a: any) => a.id);
-    expect(data(await mutate(server.url, 'alerts.acknowledgeMany', { ids }))).toEqual({ acknowledged: 2 });
+    // A change: the dashboard (session + header) or a project key, never open.
+    expect((await mutate(server.url, 'alerts.acknowledgeMany', { ids })).status, 'no credential').toBe(401);
+    expect(data(await mutate(server.url, 'alerts.acknowledgeMany', { ids }, projectKey(server, 'other-team'))), "another project's key reaches none").toEqual({ acknowledged: 0 });
+    const key = server.apiKey;
+    expect(data(await mutate(server.url, 'alerts.acknowledgeMany', { ids }, key))).toEqual({ acknowledged: 2 });
     expect(data<any>(await query(server.url, 'alerts.list', { state: 'active', kind: 'nonfinite_loss' })).openCount).toBe(2);
-    expect(data(await mutate(server.url, 'alerts.acknowledgeMany', { kind: 'nonfinite_loss' }))).toEqual({ acknowledged: 2 });
-    expect(data(await mutate(server.url, 'alerts.acknowledgeMany', { kind: 'nonfinite_loss' })), 'nothing left open').toEqual({ acknowledged: 0 });
+    expect(data(await mutate(server.url, 'alerts.acknowledgeMany', { kind: 'nonfinite_loss' }, key))).toEqual({ acknowledged: 2 });
+    expect(data(await mutate(server.url, 'alerts.acknowledgeMany', { kind: 'nonfinite_loss' }, key)), 'nothing left open').toEqual({ acknowledged: 0 });
     const after = data<any>(await query(server.url, 'alerts.list', { state: 'active', kind: 'nonfinite_loss' }));
     expect(after.alerts.map((a: any) => a.state)).toEqual(['acknowledged', 'acknowledged', 'acknowledged', 'acknowledged']);
     expect(data<any>(await query(server.url, 'alerts.list', { state: 'open', kind: 'flagged' })).openCount).toBeGreaterThanOrEqual(4);
 
-    const bad = await mutate(server.url, 'alerts.acknowledgeMany', { ids: [] });
+    const bad = await mutate(server.url, 'alerts.acknowledgeMany', { ids: [] }, key);
     expect(bad.status).toBe(400);
     expect(bad.body.error!.message).toMatch(/must name at least one alert|must be \{ ids \}/);
   });

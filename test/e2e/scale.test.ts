@@ -156,12 +156,12 @@ describe('runs, alerts and run pages at scale', () => {
 
   it('filters projects by a substring as you type, and Back undoes the filter', async () => {
     await settle(page, '/');
-    await page.getByLabel('Project').fill('vision');
+    await page.getByLabel('Project', { exact: true }).fill('vision');
     await expect.poll(() => page.url()).toContain('project=vision');
     await expect.poll(async () => new Set(await page.locator('[data-testid^="run-row-"] td:nth-child(3)').allTextContents())).toEqual(new Set(['vision-transformers-imagenet']));
     await page.goBack();
     await expect.poll(() => page.url()).toBe(`${server.url}/`);
-    await expect.poll(() => page.getByLabel('Project').inputValue()).toBe('');
+    await expect.poll(() => page.getByLabel('Project', { exact: true }).inputValue()).toBe('');
   });
 
   it('shows a NaN loss as the run’s health in the table, the header and the charts, from the step it started', async () => {

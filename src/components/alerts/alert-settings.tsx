@@ -5,6 +5,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
+import { RetentionPanel } from '@/components/projects/retention-panel';
 import { ErrorState, Loading } from '@/components/states';
 import { useTRPC } from '@/trpc/client';
 import { RecentDeliveries } from './recent-deliveries';
@@ -59,6 +60,7 @@ export function AlertSettings({ project: asked }: { project?: string }) {
             <RulesForm key={`rules-${project}`} project={project} />
             <WebhooksPanel key={`hooks-${project}`} project={project} />
           </div>
+          <RetentionPanel key={`retention-${project}`} project={project} />
           <RecentDeliveries project={project} />
         </>
       )}

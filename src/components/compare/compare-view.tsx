@@ -7,6 +7,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { StatusBadge, VerdictBadge } from '@/components/badges';
 import { ChartCanvas, type LineDataset } from '@/components/chart/chart-canvas';
+import { useProjectParam } from '@/components/nav/project-switcher';
 import { Empty } from '@/components/states';
 import { useChartPoints } from '@/components/use-chart-points';
 import { type AxisMaps, axisAvailable, bucketsToXY, epochMap, stepMap, X_MODES, X_TITLES, type XMode, xExactFormatter, xFormatter } from '@/lib/ui/axes';
@@ -15,8 +16,11 @@ import { ema } from '@/lib/ui/ema';
 import { formatLr, formatValue } from '@/lib/ui/format';
 import { useTRPC } from '@/trpc/client';
 import type { Run, Series } from '@/trpc/types';
+import { ConfigDiff } from './config-diff';
+import { MetricOverlay } from './metric-overlay';
+import { PALETTE } from './palette';
+import { ScheduleDiff } from './schedule-diff';
 
-export const PALETTE = ['#ea580c', '#2563eb', '#16a34a', '#9333ea', '#db2777', '#0891b2', '#ca8a04', '#4b5563', '#dc2626', '#65a30d'];
 // Epoch and time only map steps to x values: a few hundred samples draw the axis as well as more.
 const AXIS_SAMPLES = 300;
 
@@ -167,6 +171,13 @@ export function CompareView() {
               <ChartCanvas testId="compare-loss-chart" label={`Loss of ${state.runs.length} runs by ${X_TITLES[mode]}`} datasets={lossDatasets} xTitle={X_TITLES[mode]} xFormat={xFmt} integerX={mode === 'step'} xTooltip={xExact} yFormat={formatValue} resetKey={`${mode}-${resetKey}`} onView={onView} />
             )}
           </section>
+          {!loading && (
+            <>
+              <MetricOverlay ids={state.runs} runs={runData} mode={mode} maps={maps} xFormat={xFmt} />
+              <ConfigDiff runs={runData} />
+              <ScheduleDiff runs={runData} />
+            </>
+          )}
         </>
       )}
     </>
@@ -191,7 +202,8 @@ function RunPicker({ selected, onAdd }: { selected: number[]; onAdd: (id: number
     const t = setTimeout(() => setQ(text.trim()), 200);
     return () => clearTimeout(t);
   }, [text]);
-  const list = useQuery({ ...trpc.runs.list.queryOptions({ search: q || undefined, limit: 8 }), enabled: open });
+  const project = useProjectParam();
+  const list = useQuery({ ...trpc.runs.list.queryOptions({ search: q || undefined, project, limit: 8 }), enabled: open });
   const full = selected.length >= COMPARE_MAX;
   return (
     <div className="picker">

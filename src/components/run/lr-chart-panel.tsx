@@ -1,6 +1,7 @@
 'use client';
 // The LR chart: actual against the schedule, the first bad step marked, disagreement shaded,
 // where the loss broke marked too; x axis, log scale and zoom come from (and go to) the URL.
+import { ChartPngButton } from '@/components/chart/chart-png-button';
 import { ChartCanvas, type ChartAnnotations, type LineDataset } from '@/components/chart/chart-canvas';
 import { ErrorState } from '@/components/states';
 import { type AxisMaps, axisAvailable, bucketsToXY, toX, X_MODES, X_TITLES, type XMode } from '@/lib/ui/axes';
@@ -68,6 +69,7 @@ export function LrChartPanel({ run: r, frame: f, lr, expected, state, yLog, zoom
         <h2 id="lr-title" style={{ margin: 0 }}>
           Learning rate{optimizer ? `, optimizer ${optimizer.name}` : ''}
         </h2>
+        <ChartPngButton fileName={`run-${r.id}-lr${optimizer ? `-${optimizer.name}` : ''}`} label="the learning rate chart" />
         <div className="seg" role="group" aria-label="x axis">
           {X_MODES.map((m) => (
             <button key={m.mode} type="button" aria-pressed={f.mode === m.mode} disabled={!axisAvailable(m.mode, f.maps)} title={axisAvailable(m.mode, f.maps) ? undefined : `This run logs no ${m.mode === 'epoch' ? 'epoch' : 'time'}`} onClick={() => onMode(m.mode)}>

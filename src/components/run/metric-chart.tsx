@@ -2,6 +2,7 @@
 // A chart of the run's loss or one of its other metrics, sharing the LR chart's x axis and zoom.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { ChartCanvas } from '@/components/chart/chart-canvas';
+import { ChartPngButton } from '@/components/chart/chart-png-button';
 import { ErrorState } from '@/components/states';
 import { bucketsToXY, X_TITLES } from '@/lib/ui/axes';
 import { formatValue } from '@/lib/ui/format';
@@ -15,6 +16,7 @@ export function LossChart({ run, frame: f, points }: { run: Run; frame: ChartFra
   return (
     <section className="panel" aria-labelledby="loss-title">
       <h2 id="loss-title">Loss</h2>
+      <ChartPngButton fileName={`run-${run.id}-loss`} label="the loss chart" />
       <ChartCanvas
         testId="loss-chart"
         className="small"
@@ -42,6 +44,7 @@ export function MetricChart(p: { run: Run; name: string; frame: ChartFrame; rang
   return (
     <section className="panel" aria-label={`Metric ${p.name}`}>
       <h2>{p.name}</h2>
+      <ChartPngButton fileName={`run-${p.run.id}-${p.name}`} label={`the ${p.name} chart`} />
       {q.isError ? (
         <ErrorState title={`Could not load ${p.name}.`} error={q.error} />
       ) : !q.data ? (

@@ -3,6 +3,7 @@
 // LR is the run's own, in the run's LR chart), its LR against its own schedule ("lr:<name>" and "expected_lr:<name>" from runs.series) and its own verdict. The
 // series are re-read when the run's points arrive (like the metric charts), not pushed one by one.
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { ChartPngButton } from '@/components/chart/chart-png-button';
 import { ChartCanvas, type LineDataset } from '@/components/chart/chart-canvas';
 import { ErrorState } from '@/components/states';
 import { expectedSeriesName, lrSeriesName } from '@/lib/optimizers/optimizer-points';
@@ -72,6 +73,7 @@ function OptimizerChart(p: OptimizerChartsProps & { name: string }) {
       <h2 id={titleId} style={{ marginTop: 0 }}>
         Learning rate, optimizer {name}
       </h2>
+      <ChartPngButton fileName={`run-${run.id}-lr-${name}`} label={`the learning rate chart of optimizer ${name}`} />
       {actual.isError ? (
         <ErrorState title={`Could not load the LR of optimizer ${name}.`} error={actual.error} retry={() => void actual.refetch()} />
       ) : !logged ? (

@@ -15,6 +15,7 @@ import { useTRPC } from '@/trpc/client';
 import { type ChartFrame, LrChartPanel } from './lr-chart-panel';
 import { LossChart, MetricChart } from './metric-chart';
 import { OptimizerCharts } from './optimizer-charts';
+import { RunManage } from './run-manage';
 import { RunHeader } from './run-header';
 import { ScheduleAndConfig } from './schedule-and-config';
 import { useRunUrl } from './use-run-url';
@@ -164,6 +165,7 @@ export function RunView({ id }: { id: number }) {
         ))}
       </div>
       <SourcePanel runId={r.id} version={r.lastSeenAt} />
+      <RunManage run={r} />
       <ScheduleAndConfig run={r} />
     </>
   );

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import { useDebounced } from '@/components/use-debounced';
 import type { RunFilters } from '@/lib/ui/runs-view';
 import { useTRPC } from '@/trpc/client';
+import { ArchivedFilter } from './runs-manage-tools';
 
 const STATUSES = ['running', 'finished', 'crashed', 'stalled'] as const;
 
@@ -29,7 +30,7 @@ export function RunsFilters({ filters, onChange }: { filters: RunFilters; onChan
     if (typedProject !== (filters.project ?? '') && /^[A-Za-z0-9_.-]*$/.test(typedProject)) onChange({ project: typedProject || undefined });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [typedProject]);
-  const anyFilter = !!(filters.project || filters.status || filters.flagged !== undefined || filters.search);
+  const anyFilter = !!(filters.project || filters.status || filters.flagged !== undefined || filters.search || filters.archived !== undefined);
 
   return (
     <form className="filters" role="search" aria-label="Filter runs" onSubmit={(e) => e.preventDefault()}>
@@ -65,8 +66,9 @@ export function RunsFilters({ filters, onChange }: { filters: RunFilters; onChan
           <option value="0">Not flagged</option>
         </select>
       </div>
+      <ArchivedFilter value={filters.archived} onChange={(archived) => onChange({ archived })} />
       {anyFilter && (
-        <button type="button" onClick={() => onChange({ search: undefined, project: undefined, status: undefined, flagged: undefined })}>
+        <button type="button" onClick={() => onChange({ search: undefined, project: undefined, status: undefined, flagged: undefined, archived: undefined })}>
           Clear filters
         </button>
       )}

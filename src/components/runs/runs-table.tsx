@@ -15,6 +15,7 @@ import type { RunsPage } from '@/trpc/types';
 import { FirstRun } from './first-run';
 import { RunRow } from './run-row';
 import { RunsFilters } from './runs-filters';
+import { BulkActions, runsCsvHref } from './runs-manage-tools';
 
 const PAGE = 100;
 
@@ -65,7 +66,7 @@ export function RunsTable() {
   );
 
   const input = useMemo(
-    () => ({ project: view.project, status: view.status, flagged: view.flagged, search: view.search, sort: view.sort, dir: view.dir, limit: PAGE }),
+    () => ({ project: view.project, status: view.status, flagged: view.flagged, search: view.search, archived: view.archived, sort: view.sort, dir: view.dir, limit: PAGE }),
     [view],
   );
   // Keyset paging: one query per loaded page, each starting at the previous page's cursor.
@@ -85,7 +86,9 @@ export function RunsTable() {
       onData: ({ data }) => {
         if (data.kind === 'start') setLive('started');
         else if (data.kind === 'resync') void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey() });
-        else {
+        else if (data.kind === 'removed') {
+          for (const k of current.current.keys) queryClient.setQueryData<RunsPage>(k, (old) => old && { ...old, runs: old.runs.filter((r) => r.id !== data.runId) });
+        } else {
           const { keys, view: v } = current.current;
           const shown = keys.map((k) => queryClient.getQueryData<RunsPage>(k));
           const at = shown.findIndex((p) => p?.runs.some((r) => r.id === data.run.id));
@@ -115,7 +118,7 @@ export function RunsTable() {
   const last = pages[pages.length - 1];
   const nextCursor = last?.data?.nextCursor ?? null;
   const loadingMore = pages.length > 1 && !!last?.isFetching && !last.data;
-  const anyFilter = !!(view.project || view.status || view.flagged !== undefined || view.search);
+  const anyFilter = !!(view.project || view.status || view.flagged !== undefined || view.search || view.archived !== undefined);
 
   const toggle = useCallback((id: number) => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : s.length >= COMPARE_MAX ? s : [...s, id])), []);
 
@@ -139,6 +142,10 @@ export function RunsTable() {
         <span className="muted" aria-live="polite">
           {selected.length > 0 ? `${selected.length} selected` : `Select ${COMPARE_MIN}–${COMPARE_MAX} runs to compare`}
         </span>
+        <BulkActions runs={rows.filter((r) => selected.includes(r.id))} onDone={() => setSelected([])} />
+        <a className="button" href={runsCsvHref(view)} download data-testid="runs-csv">
+          Download table as CSV
+        </a>
         {selected.length >= COMPARE_MIN ? (
           <Link className="button primary" href={compareHref(selected)} data-testid="compare-selected">
             Compare {selected.length} runs

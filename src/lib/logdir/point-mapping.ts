@@ -72,7 +72,12 @@ export function mapLogColumns(columns: readonly string[], names: Readonly<Record
 
 const okLr = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v) && v >= 0;
 
-/** Whether a step's values hold every point field the log maps (its LR and param groups, loss, epoch): nothing that a later record could still add to the point. */
+/**
+ * Whether a step's values hold every point field the log maps (its LR and param groups, loss,
+ * epoch): nothing that a later record could still add to the point. Only asked once the file has
+ * shown where a step ends (groupSteps' `settled`): before that the columns seen may be only the
+ * first step's first records.
+ */
 export function holdsEveryField(m: PointMapping, cells: Record<string, number>): boolean {
   const fields = [m.lr, m.loss, m.epoch, ...(m.lrs ?? []), ...m.optimizers.map((o) => o.lr)].filter((c): c is string => c !== undefined);
   return fields.length > 0 && fields.every((c) => c in cells);

@@ -14,6 +14,8 @@ export interface RunSummary {
   lastStep: number | null;
   lastLr: number | null;
   verdict: Verdict;
+  /** Set when archived. */
+  archivedAt?: string | null;
 }
 
 export interface RunFilters {
@@ -22,6 +24,8 @@ export interface RunFilters {
   status?: RunSummary['status'];
   flagged?: boolean;
   search?: string;
+  /** Archived runs are hidden unless true (shown with the rest) or "only". */
+  archived?: boolean | 'only';
 }
 
 /** The sort orders the server offers (runs.list). */
@@ -47,6 +51,11 @@ export function nextSort(state: { sort: SortKey; dir: SortDir }, key: SortKey): 
   return { sort: key, dir: state.dir === 'asc' ? 'desc' : 'asc' };
 }
 
+/** `archived` in the page's URL: absent (hidden), "1" (shown too) or "only". */
+function archivedFrom(param: string | null): RunFilters['archived'] {
+  return param === 'only' ? 'only' : param === '1' ? true : undefined;
+}
+
 export function parseRunsView(params: { get(name: string): string | null }): RunsViewState {
   const status = params.get('status');
   const flagged = params.get('flagged');
@@ -58,6 +67,7 @@ export function parseRunsView(params: { get(name: string): string | null }): Run
     status: (STATUSES as readonly string[]).includes(status ?? '') ? (status as RunFilters['status']) : undefined,
     flagged: flagged === '1' ? true : flagged === '0' ? false : undefined,
     search: params.get('q')?.trim() || undefined,
+    archived: archivedFrom(params.get('archived')),
     sort,
     dir,
   };
@@ -70,6 +80,7 @@ export function runsViewQuery(s: RunsViewState): string {
   if (s.project) q.set('project', s.project);
   if (s.status) q.set('status', s.status);
   if (s.flagged !== undefined) q.set('flagged', s.flagged ? '1' : '0');
+  if (s.archived) q.set('archived', s.archived === 'only' ? 'only' : '1');
   if (s.sort !== 'lastSeen') q.set('sort', s.sort);
   if (s.dir !== (s.sort === 'lastSeen' ? 'desc' : firstDir(s.sort))) q.set('dir', s.dir);
   return q.toString();
@@ -79,6 +90,8 @@ export function runsViewQuery(s: RunsViewState): string {
 export function matchesFilters(run: RunSummary, f: RunFilters): boolean {
   if (f.project && !run.project.includes(f.project)) return false;
   if (f.status && run.status !== f.status) return false;
+  const archived = !!run.archivedAt;
+  if (f.archived === 'only' ? !archived : f.archived !== true && archived) return false;
   if (f.flagged !== undefined && run.verdict.flagged !== f.flagged) return false;
   const q = f.search?.trim().toLowerCase();
   if (q && !run.name.toLowerCase().includes(q) && !run.tags.some((t) => t.toLowerCase().includes(q))) return false;

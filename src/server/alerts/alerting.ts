@@ -1,7 +1,10 @@
 // The alerting loop of one server instance: a sweep (stalled runs, alerts out of step with their
-// runs, raises the quiet period held back) and a delivery pass on timers, plus a nudge after
-// every change so notifications leave at once rather than on the next tick.
+// runs, raises the quiet period held back, projects' retention, deletes left half done) and a
+// delivery pass on timers, plus a nudge after every change so notifications leave at once
+// rather than on the next tick.
 import type { Db } from '../db/open-database';
+import { applyRetention } from '../runs/apply-retention';
+import { resumeDeletes } from '../runs/delete-run';
 import { deliverDue } from './deliver-due';
 import type { AlertDeps, AlertSettings } from './deps';
 import { guardedFetch, webhookTargetPolicy, type WebhookFetch } from './guarded-fetch';
@@ -16,6 +19,8 @@ export interface Alerting {
   syncRun(runId: number, hints?: BatchHints): Promise<void>;
   /** Sends whatever is due now rather than on the next tick. */
   nudge(): void;
+  /** Sweeps now rather than on the next tick (a retention policy was just set). */
+  nudgeSweep(): void;
   start(): void;
   stop(): Promise<void>;
 }
@@ -62,6 +67,9 @@ export function createAlerting(db: Db, opts: AlertingOptions): Alerting {
     sweeping ??= (async () => {
       try {
         const changed = [...(await sweepStalledRuns(deps, upSince)), ...(await reconcileAlerts(deps)), ...(await notifyQuietedAlerts(deps))];
+        // Retention and unfinished deletes ride on the same timer: one background loop per instance.
+        await applyRetention(deps);
+        await resumeDeletes(deps.db, deps.now());
         if (changed.length > 0) await deliver();
       } catch (err) {
         log(`lrscope: alert sweep failed: ${(err as Error).message}`);
@@ -81,6 +89,7 @@ export function createAlerting(db: Db, opts: AlertingOptions): Alerting {
       if (await syncRunAlerts(deps, runId, hints)) void deliver();
     },
     nudge: () => void deliver(),
+    nudgeSweep: () => void sweep(),
     start() {
       upSince = deps.now();
       timers.push(

@@ -17,7 +17,8 @@ const KINDS: AlertKind[] = ['flagged', 'stalled', 'nonfinite_loss'];
 /**
  * Brings a run's open alerts in line with its state: flagged verdict, stalled status, and
  * (from the batch just stored) a non-finite loss. Raising is idempotent, so calling this on
- * every batch sends one notification per problem, not one per batch. Returns whether it
+ * every batch sends one notification per problem, not one per batch. An archived run's alerts
+ * are resolved and it raises none. Returns whether it
  * raised or resolved anything.
  *
  * It runs after every batch, so what it decides from (the run, its project's rules, which
@@ -39,6 +40,10 @@ export async function syncRunAlerts(deps: AlertDeps, runId: number, hints: Batch
     if (open.has(kind) && (await resolveAlert(deps, runId, kind)) !== null) changed = true;
   };
 
+  if (run.muted) {
+    for (const kind of KINDS) await resolve(kind);
+    return changed;
+  }
   const verdict = run.verdict as Verdict | null;
   const alerting = verdict?.flagged ? verdict.causes.filter((c) => rules.causes.includes(c)) : [];
   if (verdict && alerting.length > 0) {

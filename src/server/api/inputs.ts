@@ -147,6 +147,10 @@ export const config = z
   .refine((c) => JSON.stringify(c).length <= LIMITS.configBytes, `must be at most ${LIMITS.configBytes / 1024} KiB as JSON`)
   .refine((c) => !JSON.stringify(c).includes('\\u0000'), NO_NUL);
 
+export const runName = text().trim().min(1, 'must not be empty').max(LIMITS.runNameLength, `must be at most ${LIMITS.runNameLength} characters`);
+
+export const notes = text().max(LIMITS.notesLength, `must be at most ${LIMITS.notesLength} characters`).nullable();
+
 export const tags = z
   .array(text().min(1, 'tags must not be empty').max(LIMITS.tagLength, `tags must be at most ${LIMITS.tagLength} characters`))
   .max(LIMITS.tags, `at most ${LIMITS.tags} tags`);

@@ -7,6 +7,7 @@ export const LIMITS = {
   metricsPerPoint: 100,
   metricNameLength: 100,
   runNameLength: 200,
+  notesLength: 20_000,
   tags: 50,
   tagLength: 100,
   clientIdLength: 64,

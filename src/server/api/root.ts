@@ -1,5 +1,6 @@
 import { alertsRouter } from './routers/alerts';
 import { liveRouter } from './routers/live';
+import { projectsRouter } from './routers/projects';
 import { runsRouter } from './routers/runs';
 import { sourcesRouter } from './routers/sources';
 import { router } from './trpc';
@@ -9,6 +10,7 @@ export const appRouter = router({
   alerts: alertsRouter,
   live: liveRouter,
   sources: sourcesRouter,
+  projects: projectsRouter,
 });
 
 export type AppRouter = typeof appRouter;

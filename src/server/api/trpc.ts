@@ -119,13 +119,14 @@ export const ingestProcedure = publicProcedure.use(async ({ ctx, next, getRawInp
 });
 
 /**
- * Alert settings changes: the signed-in dashboard (every project), or a project API key (its own
- * project only: services check `scope`). Never open, not even on loopback.
+ * Changes made from the dashboard or by a script (alert settings, run edits, archive, delete,
+ * retention): the signed-in dashboard (every project), or a project API key (its own project
+ * only: services check `scope`). Never open, not even on loopback.
  */
 export const changeProcedure = publicProcedure.use(async ({ ctx, next }) => {
   if (await ctx.dashboardMayChange()) return next({ ctx: { scope: null as ChangeScope } });
   if (!ctx.authorization) {
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'changing alert settings needs a project API key (Authorization: Bearer <key>) or the dashboard itself (a session from its pages, after /login when LRSCOPE_DASHBOARD_TOKEN is set)' });
+    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'this change needs a project API key (Authorization: Bearer <key>) or the dashboard itself (a session from its pages, after /login when LRSCOPE_DASHBOARD_TOKEN is set)' });
   }
   const principal = await requireKey(ctx);
   return next({ ctx: { scope: { projectId: principal.projectId, projectName: principal.projectName } as ChangeScope } });

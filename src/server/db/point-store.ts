@@ -128,6 +128,8 @@ export interface RunAlertInputs {
   projectId: number;
   status: string;
   verdict: unknown;
+  /** Archived or being deleted: its alerts are resolved and none are raised. */
+  muted: boolean;
   /** The project's alert rules row; null when it has none (the defaults apply). */
   rules: { causes: unknown; stallSeconds: number; quietSeconds: number; nonfiniteLoss: boolean } | null;
   /** Those of the asked open keys that an alert holds now. */

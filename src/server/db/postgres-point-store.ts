@@ -225,7 +225,7 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
     },
     async alertInputs(runId, openKeys) {
       const { rows } = await pool.query(
-        `SELECT r."projectId", r."status", r."verdict", a."projectId" AS "ruleOf", a."causes", a."stallSeconds", a."quietSeconds", a."nonfiniteLoss",
+        `SELECT r."projectId", r."status", r."verdict", (r."archivedAt" IS NOT NULL OR r."deletedAt" IS NOT NULL) AS "muted", a."projectId" AS "ruleOf", a."causes", a."stallSeconds", a."quietSeconds", a."nonfiniteLoss",
            ARRAY(SELECT "openKey" FROM "Alert" WHERE "openKey" = ANY($2::text[])) AS "openKeys"
          FROM "Run" r LEFT JOIN "AlertRule" a ON a."projectId" = r."projectId" WHERE r."id" = $1`,
         [runId, openKeys],
@@ -236,6 +236,7 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
         projectId: row.projectId,
         status: row.status,
         verdict: row.verdict,
+        muted: row.muted,
         rules: row.ruleOf === null ? null : { causes: row.causes, stallSeconds: row.stallSeconds, quietSeconds: row.quietSeconds, nonfiniteLoss: row.nonfiniteLoss },
         openKeys: row.openKeys as string[],
       };

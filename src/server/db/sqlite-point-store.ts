@@ -29,6 +29,7 @@ interface AlertRow {
   projectId: number;
   status: string;
   verdict: string | null;
+  muted: number;
   ruleOf: number | null;
   causes: string;
   stallSeconds: number;
@@ -85,7 +86,7 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
   const readVerdictInputs = prep('SELECT "schedule", "stepsPerEpoch", "cadence", "optimizers", "config", "lastStep", "verdict", "expectedLr" FROM "Run" WHERE "id" = ?');
   const writeVerdict = prep('UPDATE "Run" SET "verdict" = ?, "verdictKind" = ?, "flagged" = ?, "expectedLr" = ? WHERE "id" = ?');
   const readAlertInputs = prep(
-    `SELECT r."projectId", r."status", r."verdict", a."projectId" AS "ruleOf", a."causes", a."stallSeconds", a."quietSeconds", a."nonfiniteLoss"
+    `SELECT r."projectId", r."status", r."verdict", (r."archivedAt" IS NOT NULL OR r."deletedAt" IS NOT NULL) AS "muted", a."projectId" AS "ruleOf", a."causes", a."stallSeconds", a."quietSeconds", a."nonfiniteLoss"
      FROM "Run" r LEFT JOIN "AlertRule" a ON a."projectId" = r."projectId" WHERE r."id" = ?`,
   );
   const alertOpen = prep('SELECT 1 FROM "Alert" WHERE "openKey" = ?').pluck();
@@ -279,6 +280,7 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
         projectId: row.projectId,
         status: row.status,
         verdict: parseJson(row.verdict),
+        muted: row.muted === 1,
         rules:
           row.ruleOf === null
             ? null

@@ -18,6 +18,7 @@ import type { RunVerdicts } from '../runs/run-verdicts';
 import { compressJsonReplies } from './compress-json';
 import { clientAddress, createDashboardAuth } from './dashboard-auth';
 import { createDashboardSessions } from './dashboard-sessions';
+import { isExportUrl, serveExport } from './export-routes';
 import { createFailureThrottle } from './failure-throttle';
 import { createHostGuard } from './host-guard';
 import { createLiveFeedSlots, type FeedLimits } from './live-feed-slots';
@@ -193,6 +194,11 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     req.url = target.pathname + target.search;
     if (target.pathname === '/healthz') return replyJson(res, 200, { ok: true, database: opts.db.provider });
     if (target.procedures) return procedures(req, res, target.procedures, target.search);
+    // CSV downloads: reads, with their own credential check (see export-routes.ts).
+    if (isExportUrl(target.pathname)) {
+      const refused = hostGuard.refuse(req, 'page');
+      return refused ? replyError(res, 403, 'FORBIDDEN', refused) : serveExport(req, res, opts.db, auth);
+    }
     // The Python client, for `pip install` on training machines: public code, no token needed.
     if (target.pathname.startsWith('/python/')) {
       const refused = hostGuard.refuse(req, 'page');

@@ -15,7 +15,9 @@ export type RunsFeedEvent =
   | { kind: 'start' }
   /** The page may have missed changes (reconnected elsewhere or too late): read it again. */
   | { kind: 'resync' }
-  | { kind: 'run'; run: RunSummary };
+  | { kind: 'run'; run: RunSummary }
+  /** The run was deleted: drop it from the page. */
+  | { kind: 'removed'; runId: number };
 
 export async function* runsFeed(db: Db, lastEventId: string | null | undefined, signal?: AbortSignal): AsyncGenerator<{ id: string; event: RunsFeedEvent }> {
   const journal = runChanges(db.live);
@@ -42,7 +44,8 @@ export async function* runsFeed(db: Db, lastEventId: string | null | undefined, 
             // Waits out a database outage rather than ending the page's stream.
             yield { id: id(c.seq), event: { kind: 'run', run: await retryWhileUnavailable(() => shared.read(c.runId, 'summary', () => getRun(db.prisma, c.runId)), { signal }) } };
           } catch (err) {
-            if (!(err instanceof AppError)) throw err; // a run that no longer exists has nothing to show
+            if (!(err instanceof AppError)) throw err;
+            yield { id: id(c.seq), event: { kind: 'removed', runId: c.runId } };
           }
         }
       }

@@ -9,8 +9,12 @@ export type SortDir = 'asc' | 'desc';
 export interface FindRunsInput {
   /** Matches a substring of the project's name. */
   project?: string;
+  /** Only this project's runs, whatever `project` says (an API key sees its own project only). */
+  projectId?: number;
   status?: RunStatus;
   flagged?: boolean;
+  /** Archived runs are left out unless true (with them) or "only". */
+  archived?: boolean | 'only';
   /** Matches a substring of the run's name or of one of its tags. */
   search?: string;
   /** Default lastSeen. verdict desc puts flagged runs first. */
@@ -128,8 +132,10 @@ export async function findRuns(prisma: Prisma, input: FindRunsInput): Promise<Ru
   const cols = columns(sort, dir);
   const search = input.search?.trim();
   const project = input.project?.trim();
-  const conditions: object[] = [];
+  const conditions: object[] = [{ deletedAt: null }];
+  if (input.archived !== true) conditions.push({ archivedAt: input.archived === 'only' ? { not: null } : null });
   if (project) conditions.push({ project: { name: { contains: project } } });
+  if (input.projectId !== undefined) conditions.push({ projectId: input.projectId });
   if (input.status !== undefined) conditions.push({ status: input.status });
   if (input.flagged !== undefined) conditions.push({ flagged: input.flagged });
   if (search) conditions.push({ OR: [{ name: { contains: search } }, { tags: { some: { tag: { contains: search } } } }] });

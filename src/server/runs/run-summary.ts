@@ -30,6 +30,10 @@ export interface RunSummary {
   verdict: Verdict;
   /** What is wrong with the training itself, beside the LR verdict: NaN/Inf loss, stalled. */
   health: HealthIssue[];
+  /** Markdown, as written on the run page. */
+  notes: string | null;
+  /** When it was archived; null when it is not. */
+  archivedAt: string | null;
 }
 
 // The open (or acknowledged) alerts that say a run is unhealthy; they carry where it started.
@@ -54,6 +58,8 @@ export const RUN_SUMMARY_SELECT = {
   expectedLr: true,
   pointCount: true,
   verdict: true,
+  notes: true,
+  archivedAt: true,
   project: { select: { name: true } },
   tags: { select: { tag: true }, orderBy: { tag: 'asc' } },
   alerts: { where: { openKey: { not: null }, kind: { in: HEALTH_KINDS } }, select: { kind: true, step: true, openedAt: true } },
@@ -78,6 +84,8 @@ export interface RunRow {
   expectedLr: number | null;
   pointCount: number;
   verdict: unknown;
+  notes: string | null;
+  archivedAt: Date | null;
   project: { name: string };
   tags: { tag: string }[];
   alerts: { kind: string; step: number | null; openedAt: Date }[];
@@ -111,5 +119,7 @@ export function toRunSummary(row: RunRow): RunSummary {
       row.alerts.map((a) => ({ kind: a.kind, step: a.step, since: a.openedAt.toISOString() })),
       { step: row.lastStep, at: row.lastSeenAt.toISOString() },
     ),
+    notes: row.notes,
+    archivedAt: row.archivedAt?.toISOString() ?? null,
   };
 }

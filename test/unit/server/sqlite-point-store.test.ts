@@ -140,15 +140,23 @@ describe('the per-batch reads and writes', () => {
   });
 
   it('alert inputs: run state, the project rules or none, and which open keys are held', async () => {
-    expect(await db.points.alertInputs(runId, [`${runId}:flagged`, `${runId}:stalled`])).toEqual({ projectId, status: 'running', verdict: null, rules: null, openKeys: [] });
+    expect(await db.points.alertInputs(runId, [`${runId}:flagged`, `${runId}:stalled`])).toEqual({ projectId, status: 'running', verdict: null, muted: false, rules: null, openKeys: [] });
     await db.prisma.alertRule.create({ data: { projectId, causes: ['stuck'], stallSeconds: 60, quietSeconds: 5, nonfiniteLoss: false, updatedAt: now } });
     await db.prisma.alert.create({ data: { projectId, runId, kind: 'stalled', openKey: `${runId}:stalled`, message: 'quiet', openedAt: now } });
     expect(await db.points.alertInputs(runId, [`${runId}:flagged`, `${runId}:stalled`])).toEqual({
       projectId,
       status: 'running',
       verdict: null,
+      muted: false,
       rules: { causes: ['stuck'], stallSeconds: 60, quietSeconds: 5, nonfiniteLoss: false },
       openKeys: [`${runId}:stalled`],
     });
+    // An archived run, or one being deleted, raises no alerts.
+    await db.prisma.run.update({ where: { id: runId }, data: { archivedAt: now } });
+    expect((await db.points.alertInputs(runId, []))?.muted).toBe(true);
+    await db.prisma.run.update({ where: { id: runId }, data: { archivedAt: null, deletedAt: now } });
+    expect((await db.points.alertInputs(runId, []))?.muted).toBe(true);
+    await db.prisma.run.update({ where: { id: runId }, data: { deletedAt: null } });
+    expect((await db.points.alertInputs(runId, []))?.muted).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import { defaultChannel } from '../../alerts/default-channel';
 import { findProjectId } from '../../alerts/find-project-id';
 import { listAlerts } from '../../alerts/list-alerts';
 import { listDeliveries } from '../../alerts/list-deliveries';
-import { listProjects } from '../../alerts/list-projects';
+import { listProjects } from '../../projects/list-projects';
 import { listWebhooks } from '../../alerts/list-webhooks';
 import { removeWebhook } from '../../alerts/remove-webhook';
 import { getRules } from '../../alerts/rules';
@@ -52,7 +52,7 @@ export const alertsRouter = router({
   }),
 
   /** Open alerts by id (at most 500), or every open alert matching project, kind and run. */
-  acknowledgeMany: publicProcedure
+  acknowledgeMany: changeProcedure
     .input(
       z.union(
         [
@@ -62,7 +62,7 @@ export const alertsRouter = router({
         { error: 'must be { ids } or a filter { project?, kind?, runId? }' },
       ),
     )
-    .mutation(({ ctx, input }) => acknowledgeAlerts(ctx.db, input, ctx.alerting.deps.now())),
+    .mutation(({ ctx, input }) => acknowledgeAlerts(ctx.db, input, ctx.alerting.deps.now(), ctx.scope)),
 
   projects: publicProcedure.query(({ ctx }) => listProjects(ctx.db.prisma)),
 

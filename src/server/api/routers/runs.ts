@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { archiveRun } from '../../runs/archive-run';
 import { createRun } from '../../runs/create-run';
+import { deleteRun } from '../../runs/delete-run';
 import { findRuns, RUN_SORTS } from '../../runs/find-runs';
 import { finishRun } from '../../runs/finish-run';
 import { getRun } from '../../runs/get-run';
@@ -9,13 +11,13 @@ import { updateRun } from '../../runs/update-run';
 import * as input from '../inputs';
 import { LIMITS } from '../limits';
 import { optimizerSchedules, scheduleSpec } from '../schedule-input';
-import { ingestProcedure, publicProcedure, router } from '../trpc';
+import { changeProcedure, ingestProcedure, publicProcedure, router } from '../trpc';
 
 export const runsRouter = router({
   create: ingestProcedure
     .input(
       z.strictObject({
-        name: input.text().trim().min(1, 'must not be empty').max(LIMITS.runNameLength, `must be at most ${LIMITS.runNameLength} characters`),
+        name: input.runName,
         project: input.projectName.optional(),
         schedule: scheduleSpec.optional(),
         stepsPerEpoch: input.stepsPerEpoch.optional(),
@@ -32,10 +34,13 @@ export const runsRouter = router({
     .input(input.compiledInput(z.strictObject({ runId: input.runId, points: input.points })))
     .mutation(({ ctx, input }) => logPoints(ctx, ctx.principal, input.runId, input.points)),
 
-  update: ingestProcedure
+  // Trainers (the API key) and people on the run page (the dashboard) both edit runs.
+  update: changeProcedure
     .input(
       z.strictObject({
         runId: input.runId,
+        name: input.runName.optional(),
+        notes: input.notes.optional(),
         schedule: scheduleSpec.optional(),
         stepsPerEpoch: input.stepsPerEpoch.optional(),
         cadence: input.cadence.optional(),
@@ -45,7 +50,7 @@ export const runsRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      await updateRun(ctx.db, ctx.verdicts, ctx.principal, input);
+      await updateRun(ctx.db, ctx.verdicts, ctx.scope, input);
       // A corrected schedule can clear (or raise) an alert now, not at the next sweep.
       await ctx.alerting.syncRun(input.runId);
       return { ok: true as const };
@@ -59,6 +64,14 @@ export const runsRouter = router({
       return { ok: true as const };
     }),
 
+  /** Hides the run from the runs table and silences its alerts; `archived: false` undoes it. */
+  archive: changeProcedure
+    .input(z.strictObject({ runId: input.runId, archived: z.boolean({ error: 'must be true or false' }) }))
+    .mutation(({ ctx, input }) => archiveRun(ctx.db, ctx.alerting, ctx.scope, input.runId, input.archived)),
+
+  /** The run and everything it holds; for good. */
+  delete: changeProcedure.input(z.strictObject({ runId: input.runId })).mutation(({ ctx, input }) => deleteRun(ctx.db, ctx.scope, input.runId)),
+
   list: publicProcedure
     .input(
       z
@@ -66,6 +79,7 @@ export const runsRouter = router({
           project: input.projectName.optional(),
           status: input.runStatus.optional(),
           flagged: z.boolean({ error: 'must be true or false' }).optional(),
+          archived: z.union([z.boolean(), z.literal('only')], { error: 'must be true, false or "only"' }).optional(),
           search: input.text().max(200, 'must be at most 200 characters').optional(),
           sort: z.enum(RUN_SORTS, { error: `must be one of ${RUN_SORTS.join(', ')}` }).optional(),
           dir: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).optional(),
