@@ -85,8 +85,8 @@ describe('a server started with --logdir', () => {
 
   // Seen 1 run in 3 with the machine loaded far past its cores (load average > 10), never on a
   // quiet one: one step stored without its LR and loss across the crash. Not yet explained; one
-  // retry, so the rest of the test still guards every run (see the README's log-directory notes).
-  it('follows a Coqui event file growing in pieces cut inside records, flags it live, and stores each step once across a crash and restarts', async () => {
+  // retry, so the rest of the test still guards every run.
+  it('follows a Coqui event file growing in pieces cut inside records, flags it live, and stores each step once across a crash and restarts', { timeout: 120_000, retry: 1 }, async () => {
     const bytes = readFileSync(eventsIn(COQUI));
     const file = path.join(dir, COQUI, 'events.out.tfevents.1796665554.trainbox');
     const records = readTfRecordsFrom(bytes).records;
@@ -136,7 +136,7 @@ describe('a server started with --logdir', () => {
     await new Promise((r) => setTimeout(r, 4000));
     const [after] = await sql<{ batchSeq: number; pointCount: number }>(server.databaseUrl, 'SELECT "batchSeq", "pointCount" FROM "Run" WHERE "id" = $1', [id]);
     expect([Number(after.batchSeq), Number(after.pointCount)]).toEqual([Number(batchSeq), 121]);
-  }, { timeout: 120_000, retry: 1 });
+  });
 
   it('counts a corrupt record and an unreadable file on the run page, never crashing or leaving a silently empty run', async () => {
     const bytes = new Uint8Array(readFileSync(eventsIn('plain/cosine')));
