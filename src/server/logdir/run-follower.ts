@@ -19,6 +19,8 @@ const BATCH = 10_000;
 const CONFIG_EVERY_MS = 10_000;
 /** Text summaries kept (the TrainingArguments): only these tags, at most this much. */
 const TEXT_TAGS = new Set(['args', 'args/text_summary']);
+/** A file that has ended inside a record this long is taken as complete: its writer is gone. */
+const UNFINISHED_TAIL_MS = 60_000;
 
 interface FileState extends Cursor {
   kind: LogKind;
@@ -147,9 +149,11 @@ export class RunFollower {
       }
       const quiet = now - f.grewAt >= this.ctx.idleMs;
       const read = this.parse(f, got.bytes, got.base);
-      // The last step is complete only if the file is quiet and this read reached its end (a big
-      // file is read in pieces: the next piece may hold the rest of the step).
-      const atEnd = got.base + got.bytes.length >= got.size;
+      // The last step is complete only if the file is quiet and this read parsed it to its end: a
+      // big file is read in pieces (the next piece may hold the rest of the step), and a file that
+      // ends inside a record or an unfinished line is still being written, unless it has stayed
+      // so for a minute (a writer that died mid-record).
+      const atEnd = read.next >= got.size || now - f.grewAt >= UNFINISHED_TAIL_MS;
       const final = kind === 'json' || !!read.fatal || (quiet && atEnd);
       stored += await this.store(f, name, read, got.base, final, got.size, got.head, now);
       f.lastSize = got.size;
