@@ -44,17 +44,8 @@ function firstTime(points: readonly { time?: number }[]): number | undefined {
   return undefined;
 }
 
-export interface StoredFile {
-  path: string;
-  kind: string;
-  offset: number;
-  size: number;
-  head: string;
-  state: unknown;
-  errors: number;
-  lastError: string | null;
-  readAt: Date | null;
-}
+/** A file's progress as stored with its run; never read yet when `readAt` is null. */
+export type StoredFile = Omit<LogFileProgress, 'readAt'> & { readAt: Date | null };
 
 export class RunFollower {
   runId: number | undefined;
