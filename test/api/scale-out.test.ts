@@ -454,19 +454,20 @@ describe.runIf(onPostgres)('the PostgreSQL point store', () => {
     // 20 runs of 20,000 points interleaved the way concurrent trainers write them, plus the
     // pyramid for them, so the planner has a table worth avoiding a sequential scan of.
     await withClient(dbUrl, async (c) => {
-      await c.query('DELETE FROM "Point"; DELETE FROM "MetricPoint"; DELETE FROM "PointRollup"');
+      await c.query('DELETE FROM "Point"; DELETE FROM "MetricPoint"; DELETE FROM "PointRollup"; DELETE FROM "PointBatch"');
       await c.query(
         `INSERT INTO "Point" ("runId", step, epoch, lr, loss, time, batch)
          SELECT r, s, s / 1000.0, 0.1, 1.0 / (s + 1), 1.7e9 + s, s / 500 + 1 FROM generate_series(0, 19999) s, generate_series(1, 20) r ORDER BY s / 500, r, s`,
       );
       await c.query(`INSERT INTO "MetricPoint" ("runId", name, step, value) SELECT "runId", 'acc', step, step / 1e6 FROM "Point"`);
+      await c.query('INSERT INTO "PointBatch" ("runId", batch, "firstStep") SELECT "runId", batch, min(step) FROM "Point" GROUP BY "runId", batch');
       for (const size of [64, 256, 1024, 4096, 16384]) {
         await c.query(
           `INSERT INTO "PointRollup" ("runId", series, size, bucket, step, min, max, sum, count)
            SELECT "runId", 'lr', ${size}, step / ${size}, min(step), min(lr), max(lr), sum(lr), count(*) FROM "Point" GROUP BY "runId", step / ${size}`,
         );
       }
-      await c.query('ANALYZE "Point"; ANALYZE "MetricPoint"; ANALYZE "PointRollup"');
+      await c.query('ANALYZE "Point"; ANALYZE "MetricPoint"; ANALYZE "PointRollup"; ANALYZE "PointBatch"');
     });
     const store = createPostgresPointStore(pool);
     sent.length = 0;

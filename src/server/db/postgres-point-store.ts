@@ -10,10 +10,16 @@ const COLUMNS: Record<PointColumn, string> = { lr: '"lr"', loss: '"loss"', epoch
 // 65,535-parameter cap. Metrics, up to 100 per point, are sent this many rows at a time.
 const METRIC_CHUNK = 20_000;
 
-const INSERT_POINTS = `INSERT INTO "Point" ("runId","step","epoch","lr","lrs","loss","time","batch","schedulerStep","optimizers")
-  SELECT $1, u.step, u.epoch, u.lr, u.lrs::jsonb, u.loss, u.time, $2, u.scheduler_step, u.optimizers::jsonb
-  FROM unnest($3::int[], $4::float8[], $5::float8[], $6::text[], $7::float8[], $8::float8[], $9::int[], $10::text[]) AS u(step, epoch, lr, lrs, loss, time, scheduler_step, optimizers)
-  ON CONFLICT DO NOTHING RETURNING "step"`;
+// The batch's lowest stored step goes to PointBatch in the same statement (the live feed's range).
+const INSERT_POINTS = `WITH stored AS (
+    INSERT INTO "Point" ("runId","step","epoch","lr","lrs","loss","time","batch","schedulerStep","optimizers")
+    SELECT $1, u.step, u.epoch, u.lr, u.lrs::jsonb, u.loss, u.time, $2, u.scheduler_step, u.optimizers::jsonb
+    FROM unnest($3::int[], $4::float8[], $5::float8[], $6::text[], $7::float8[], $8::float8[], $9::int[], $10::text[]) AS u(step, epoch, lr, lrs, loss, time, scheduler_step, optimizers)
+    ON CONFLICT DO NOTHING RETURNING "step"
+  ), batch AS (
+    INSERT INTO "PointBatch" ("runId","batch","firstStep") SELECT $1, $2, MIN("step") FROM stored HAVING COUNT(*) > 0
+  )
+  SELECT "step" FROM stored`;
 
 const INSERT_METRICS = `INSERT INTO "MetricPoint" ("runId","name","step","value")
   SELECT $1, u.name, u.step, u.value FROM unnest($2::text[], $3::int[], $4::float8[]) AS u(name, step, value)
@@ -302,7 +308,13 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
       return rows.map((r) => ({ step: r.step, value: r.v, min: r.v, max: r.v }));
     },
     async pointsAfterBatch(runId, batch, limit) {
-      const { rows } = await pool.query('SELECT "step", "epoch", "lr", "loss", "time", "batch" FROM "Point" WHERE "runId" = $1 AND "batch" > $2 ORDER BY "step" LIMIT $3', [runId, batch, limit]);
+      // A range of the primary key from the lowest step a later batch stored (PointBatch).
+      const { rows } = await pool.query(
+        `SELECT "step", "epoch", "lr", "loss", "time", "batch" FROM "Point"
+         WHERE "runId" = $1 AND "step" >= (SELECT MIN("firstStep") FROM "PointBatch" WHERE "runId" = $1 AND "batch" > $2) AND "batch" > $2
+         ORDER BY "step" LIMIT $3`,
+        [runId, batch, limit],
+      );
       return rows as StoredPoint[];
     },
     async lrPoints(runId) {

@@ -92,6 +92,7 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
   const alertOpen = prep('SELECT 1 FROM "Alert" WHERE "openKey" = ?').pluck();
   const insertPoints = bulkInsert(prep, 'Point', ['runId', 'step', 'epoch', 'lr', 'lrs', 'loss', 'time', 'batch', 'schedulerStep', 'optimizers']);
   const insertMetrics = bulkInsert(prep, 'MetricPoint', ['runId', 'name', 'step', 'value']);
+  const insertBatch = prep('INSERT INTO "PointBatch" ("runId", "batch", "firstStep") VALUES (?, ?, ?)');
   const batchOfPoint = prep('SELECT "batch" FROM "Point" WHERE "runId" = ? AND "step" = ?').pluck();
   const storedOptimizers = prep('SELECT "optimizers" FROM "Point" WHERE "runId" = ? AND "step" = ?').pluck();
   const writeOptimizers = prep('UPDATE "Point" SET "optimizers" = ? WHERE "runId" = ? AND "step" = ?');
@@ -133,7 +134,13 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
     }
     return stmt;
   };
-  const afterBatch = prep('SELECT "step", "epoch", "lr", "loss", "time", "batch" FROM "Point" WHERE "runId" = ? AND "batch" > ? ORDER BY "step" LIMIT ?');
+  // The points of later batches lie at or above the lowest step any of them stored: a range of
+  // the primary key, not a scan of the run (PointBatch, in prisma/models.prisma).
+  const afterBatch = prep(
+    `SELECT "step", "epoch", "lr", "loss", "time", "batch" FROM "Point"
+     WHERE "runId" = ? AND "step" >= (SELECT MIN("firstStep") FROM "PointBatch" WHERE "runId" = ? AND "batch" > ?) AND "batch" > ?
+     ORDER BY "step" LIMIT ?`,
+  );
   const lrPoints = prep('SELECT "step", "epoch", "lr", "lrs", "loss", "time", "batch", "schedulerStep", "optimizers" FROM "Point" WHERE "runId" = ? ORDER BY "step"');
   const lrAtOrBefore = prep('SELECT "lr" FROM "Point" WHERE "runId" = ? AND "step" <= ? AND "lr" IS NOT NULL ORDER BY "step" DESC LIMIT 1').pluck();
 
@@ -176,11 +183,13 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
       });
     }
     let top: PointInput | undefined;
+    let first = Infinity;
     const names = new Set<string>(metricNames ?? []);
     const namesBefore = names.size;
     const metricRows: [string, number, number][] = [];
     for (const p of kept) {
       if (!top || p.step > top.step) top = p;
+      if (p.step < first) first = p.step;
       if (p.metrics) {
         for (const name in p.metrics) {
           metricRows.push([name, p.step, p.metrics[name]]);
@@ -188,6 +197,7 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
         }
       }
     }
+    if (kept.length > 0) insertBatch.run(runId, batch, first);
     insertMetrics(metricRows.length, (i, a, at) => {
       const [name, step, value] = metricRows[i];
       a[at] = runId;
@@ -313,7 +323,7 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
       return out;
     },
     async pointsAfterBatch(runId, batch, limit) {
-      return afterBatch.all(runId, batch, limit) as StoredPoint[];
+      return afterBatch.all(runId, runId, batch, batch, limit) as StoredPoint[];
     },
     async lrPoints(runId) {
       const rows = lrPoints.all(runId) as (Omit<LrPoint, 'lrs' | 'optimizers'> & { lrs: string | null; optimizers: string | null })[];

@@ -15,6 +15,7 @@ const TABLES: { table: string; key: string[] }[] = [
   { table: 'Point', key: ['runId', 'step'] },
   { table: 'MetricPoint', key: ['runId', 'name', 'step'] },
   { table: 'PointRollup', key: ['runId', 'series', 'size', 'bucket'] },
+  { table: 'PointBatch', key: ['runId', 'batch'] },
 ];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,7 +38,7 @@ function chunkStatement(provider: Db['provider'], table: string, key: string[]):
   };
 }
 
-/** Deletes the run's points, metric values and chart rollups in chunks, then the run row (with its tags, alerts and deliveries). */
+/** Deletes the run's points, metric values, chart rollups and batch index in chunks, then the run row (with its tags, alerts and deliveries). */
 export async function purgeRun(db: Db, runId: number, chunkRows = PURGE_CHUNK_ROWS): Promise<void> {
   for (const { table, key } of TABLES) {
     const chunk = chunkStatement(db.provider, table, key);
