@@ -20,18 +20,25 @@ const FEEDS = arg('feeds', '0,100,500').split(',').map(Number);
 const READERS = arg('readers', 'forked,inline').split(',') as ('forked' | 'inline')[];
 const BATCH = 100;
 
+interface FeedState {
+  started: number;
+  /** Readers whose latest point is the asked step. */
+  at: number;
+  resets: number;
+}
+
 /** N readers in this process or in a forked one; counts are asked for (over IPC when forked). */
 async function startReaders(mode: 'forked' | 'inline', port: number, runId: number, n: number) {
   if (mode === 'inline') {
     const r = openReaders(port, runId, n);
-    return { state: async (step: number) => ({ started: r.started(), at: r.at(step) }), close: async () => r.close() };
+    return { state: async (step: number) => ({ started: r.started(), at: r.at(step), resets: r.resets() }), close: async () => r.close() };
   }
   const child = fork(new URL('./live-feed-readers.ts', import.meta.url).pathname, ['child', String(port), String(runId), String(n)], { stdio: 'inherit' });
-  const replies: ((s: { started: number; at: number }) => void)[] = [];
-  child.on('message', (m) => replies.shift()?.(m as { started: number; at: number }));
+  const replies: ((s: FeedState) => void)[] = [];
+  child.on('message', (m) => replies.shift()?.(m as FeedState));
   return {
     state: (step: number) =>
-      new Promise<{ started: number; at: number }>((resolve) => {
+      new Promise<FeedState>((resolve) => {
         replies.push(resolve);
         child.send({ step });
       }),
@@ -53,7 +60,7 @@ const waitUntil = async (ok: () => Promise<boolean>, ms: number, what: string) =
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * p) - 1)];
 
 const server = await startServer({ env: { LRSCOPE_LIVE_FEEDS_PER_CLIENT: '1000', LRSCOPE_LIVE_FEEDS_MAX: '1000', LRSCOPE_RATE_LIMIT_RPS: '100000' } });
-const rows: { readers: string; feeds: number; median: number; p95: number; fanOut: number }[] = [];
+const rows: { readers: string; feeds: number; median: number; p95: number; fanOut: number; resets: number }[] = [];
 try {
   for (const mode of READERS) {
     for (const n of FEEDS) {
@@ -75,21 +82,25 @@ try {
       data(await mutate(server.url, 'runs.log', { runId, points: points(next) }, server.apiKey));
       await waitUntil(async () => (await feeds.state(next + BATCH - 1)).at === n, 60_000, 'the last batch on every feed');
       const fanOut = performance.now() - t0;
+      const { resets } = await feeds.state(-1);
       await feeds.close();
-      rows.push({ readers: mode, feeds: n, median: q(ms, 0.5), p95: q(ms, 0.95), fanOut });
+      rows.push({ readers: mode, feeds: n, median: q(ms, 0.5), p95: q(ms, 0.95), fanOut, resets });
       await new Promise((r) => setTimeout(r, 500));
     }
   }
+} catch (err) {
+  console.error(`the server said:\n${server.output().slice(-3000)}`);
+  throw err;
 } finally {
   await server.stop();
 }
 console.log(`runs.log of ${BATCH} points, ${BATCHES} batches back to back, N open live.run feeds on the run (SQLite)`);
 console.log('readers: "forked" = the pages\' SSE readers in a process of their own; "inline" = in the process that times runs.log');
-console.log('readers   feeds   median ms   p95 ms   ×0-feed median   post → all N feeds have it');
+console.log('readers   feeds   median ms   p95 ms   ×0-feed median   post → all N feeds have it   resets (page re-reads its series)');
 for (const mode of READERS) {
   const mine = rows.filter((r) => r.readers === mode);
   const base = mine.find((r) => r.feeds === 0)?.median;
-  for (const r of mine) console.log(`${mode.padEnd(7)}   ${String(r.feeds).padStart(5)}   ${r.median.toFixed(1).padStart(9)}   ${r.p95.toFixed(1).padStart(6)}   ${base ? (r.median / base).toFixed(2).padStart(14) : '             -'}   ${r.fanOut.toFixed(0)} ms`);
+  for (const r of mine) console.log(`${mode.padEnd(7)}   ${String(r.feeds).padStart(5)}   ${r.median.toFixed(1).padStart(9)}   ${r.p95.toFixed(1).padStart(6)}   ${base ? (r.median / base).toFixed(2).padStart(14) : '             -'}   ${`${r.fanOut.toFixed(0)} ms`.padStart(26)}   ${r.resets}`);
   const at500 = mine.find((r) => r.feeds === 500);
   if (base && at500) console.log(`${mode.padEnd(7)}   budget ≤ 2× at 500 feeds: ${at500.median / base <= 2 ? 'met' : 'MISSED'} (${(at500.median / base).toFixed(2)}×)`);
 }

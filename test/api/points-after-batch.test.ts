@@ -98,6 +98,11 @@ async function expectAllCursors(runId: number, storedBy: Map<number, number>, ba
     for (let after = 0; after <= batches + 1; after++) {
       const got = (await db.points.pointsAfterBatch(runId, after, limit)).map((p) => ({ step: p.step, batch: p.batch }));
       expect(got, `after batch ${after}, limit ${limit}`).toEqual(expectedAfter(storedBy, after, limit));
+      // Up to a later batch: what a live page behind the others asks for.
+      const through = after + 1 + (after % 7);
+      const upTo = new Map([...storedBy].filter(([, b]) => b <= through));
+      const gotUpTo = (await db.points.pointsAfterBatch(runId, after, limit, through)).map((p) => ({ step: p.step, batch: p.batch }));
+      expect(gotUpTo, `after batch ${after} through ${through}, limit ${limit}`).toEqual(expectedAfter(upTo, after, limit));
     }
   }
 }
@@ -145,7 +150,7 @@ describe.skipIf(onPostgres)('the SQLite read', () => {
     createSqlitePointStore(raw);
     const reads = prepared.filter((sql) => /FROM "Point"[\s\S]*"batch" >/.test(sql));
     expect(reads).toHaveLength(1);
-    const plan = (prepare(`EXPLAIN QUERY PLAN ${reads[0]}`).all(1, 1, 5, 5, 10) as { detail: string }[]).map((r) => r.detail);
+    const plan = (prepare(`EXPLAIN QUERY PLAN ${reads[0]}`).all(1, 1, 5, 9, 5, 9, 10) as { detail: string }[]).map((r) => r.detail);
     expect(plan).toContain('SEARCH Point USING PRIMARY KEY (runId=? AND step>?)');
     raw.close();
   });

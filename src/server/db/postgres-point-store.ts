@@ -307,13 +307,13 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
       );
       return rows.map((r) => ({ step: r.step, value: r.v, min: r.v, max: r.v }));
     },
-    async pointsAfterBatch(runId, batch, limit) {
+    async pointsAfterBatch(runId, batch, limit, through = 2 ** 31 - 1) {
       // A range of the primary key from the lowest step a later batch stored (PointBatch).
       const { rows } = await pool.query(
         `SELECT "step", "epoch", "lr", "loss", "time", "batch" FROM "Point"
-         WHERE "runId" = $1 AND "step" >= (SELECT MIN("firstStep") FROM "PointBatch" WHERE "runId" = $1 AND "batch" > $2) AND "batch" > $2
+         WHERE "runId" = $1 AND "step" >= (SELECT MIN("firstStep") FROM "PointBatch" WHERE "runId" = $1 AND "batch" > $2 AND "batch" <= $4) AND "batch" > $2 AND "batch" <= $4
          ORDER BY "step" LIMIT $3`,
-        [runId, batch, limit],
+        [runId, batch, limit, through],
       );
       return rows as StoredPoint[];
     },

@@ -37,6 +37,9 @@ interface AlertRow {
   nonfiniteLoss: number;
 }
 
+/** Batch numbers are INTEGER columns (Run.batchSeq): none is above this. */
+const MAX_BATCH = 2 ** 31 - 1;
+
 const COLUMNS: Record<PointColumn, string> = { lr: '"lr"', loss: '"loss"', epoch: '"epoch"', time: '"time"' };
 
 /** Prisma keeps Json columns as JSON text in SQLite. */
@@ -138,7 +141,7 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
   // the primary key, not a scan of the run (PointBatch, in prisma/models.prisma).
   const afterBatch = prep(
     `SELECT "step", "epoch", "lr", "loss", "time", "batch" FROM "Point"
-     WHERE "runId" = ? AND "step" >= (SELECT MIN("firstStep") FROM "PointBatch" WHERE "runId" = ? AND "batch" > ?) AND "batch" > ?
+     WHERE "runId" = ? AND "step" >= (SELECT MIN("firstStep") FROM "PointBatch" WHERE "runId" = ? AND "batch" > ? AND "batch" <= ?) AND "batch" > ? AND "batch" <= ?
      ORDER BY "step" LIMIT ?`,
   );
   const lrPoints = prep('SELECT "step", "epoch", "lr", "lrs", "loss", "time", "batch", "schedulerStep", "optimizers" FROM "Point" WHERE "runId" = ? ORDER BY "step"');
@@ -322,8 +325,8 @@ export function createSqlitePointStore(db: Database.Database): PointStore {
       }
       return out;
     },
-    async pointsAfterBatch(runId, batch, limit) {
-      return afterBatch.all(runId, runId, batch, batch, limit) as StoredPoint[];
+    async pointsAfterBatch(runId, batch, limit, through = MAX_BATCH) {
+      return afterBatch.all(runId, runId, batch, through, batch, through, limit) as StoredPoint[];
     },
     async lrPoints(runId) {
       const rows = lrPoints.all(runId) as (Omit<LrPoint, 'lrs' | 'optimizers'> & { lrs: string | null; optimizers: string | null })[];

@@ -19,7 +19,22 @@ const QUOTE = 0x22;
 /** How a placeholder starts once JSON-encoded: a string beginning with U+0000, which JSON escapes. */
 const MARK = Buffer.from('"\\u0000shared:');
 
+/**
+ * Arrays sent as one JSON array. Each part's JSON is made once, however many streams and events
+ * include it: pages a few batches apart are sent different runs of the same parts.
+ */
+export class JsonArrayParts<T> {
+  constructor(readonly parts: readonly T[][]) {}
+  /** What it is on any stream that does not share (and in tests): the one array. */
+  toJSON(): T[] {
+    return this.parts.flat();
+  }
+}
+
 const encoded = new WeakMap<object, Buffer>();
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
 
 function bytesOf(value: object): Buffer {
   let bytes = encoded.get(value);
@@ -27,9 +42,23 @@ function bytesOf(value: object): Buffer {
   return bytes;
 }
 
+/** The value's JSON as pieces: one, or for parts "[" + each part's items + "]". */
+function piecesOf(value: object): Buffer[] {
+  if (!(value instanceof JsonArrayParts)) return [bytesOf(value)];
+  const pieces: Buffer[] = [OPEN];
+  for (const part of value.parts as object[][]) {
+    if (part.length === 0) continue;
+    if (pieces.length > 1) pieces.push(COMMA);
+    const bytes = bytesOf(part);
+    pieces.push(bytes.subarray(1, bytes.length - 1));
+  }
+  pieces.push(CLOSE);
+  return pieces;
+}
+
 /** Patches the response's write and returns the ShareJson for events written to it. */
 export function sharedJsonStream(res: http.ServerResponse): ShareJson {
-  const pending = new Map<string, Buffer>();
+  const pending = new Map<string, Buffer[]>();
   const prefix = `\u0000shared:${randomBytes(8).toString('hex')}.`;
   let n = 0;
   const write = res.write;
@@ -53,13 +82,13 @@ export function sharedJsonStream(res: http.ServerResponse): ShareJson {
   } as typeof write;
   return ((value: object) => {
     const token = `${prefix}${n++}`;
-    pending.set(token, bytesOf(value));
+    pending.set(token, piecesOf(value));
     return token;
   }) as ShareJson;
 }
 
-/** The chunk in pieces, each registered placeholder (quotes included) replaced by its value's bytes (and forgotten). */
-export function splice(chunk: Buffer, pending: Map<string, Buffer>): Buffer[] {
+/** The chunk in pieces, each registered placeholder (quotes included) replaced by its value's pieces (and forgotten). */
+export function splice(chunk: Buffer, pending: Map<string, Buffer[]>): Buffer[] {
   const pieces: Buffer[] = [];
   let copied = 0;
   let from = 0;
@@ -69,11 +98,11 @@ export function splice(chunk: Buffer, pending: Map<string, Buffer>): Buffer[] {
     from = end + 1;
     // The JSON text of a token is "\u0000shared:…": read it back as the token string.
     const token = '\u0000' + chunk.toString('latin1', at + '"\\u0000'.length, end);
-    const bytes = pending.get(token);
+    const value = pending.get(token);
     // Not one of this response's placeholders (a run named like one): left as it is.
-    if (!bytes) continue;
+    if (!value) continue;
     pending.delete(token);
-    pieces.push(chunk.subarray(copied, at), bytes);
+    pieces.push(chunk.subarray(copied, at), ...value);
     copied = from;
   }
   pieces.push(chunk.subarray(copied));

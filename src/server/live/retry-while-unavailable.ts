@@ -1,6 +1,7 @@
 // A live page outlives a database restart: its feed waits for the database to come back and
 // reads again, rather than ending the stream with an error the page would have to recover from.
 import { databaseUnavailable } from '../db/database-unavailable';
+import { pause } from './pause';
 
 export interface RetryOptions {
   signal?: AbortSignal;
@@ -19,21 +20,9 @@ export async function retryWhileUnavailable<T>(read: () => Promise<T>, opts: Ret
     } catch (err) {
       if (!databaseUnavailable(err) || opts.signal?.aborted) throw err;
       opts.onRetry?.(err, delay);
-      await sleep(delay, opts.signal);
+      await pause(delay, opts.signal);
       if (opts.signal?.aborted) throw err;
       delay = Math.min(delay * 2, opts.maxDelayMs ?? 5_000);
     }
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -3,6 +3,9 @@
 // commit in number order, so "points of batches after N" resumes with no gap and no duplicate
 // by construction. Summaries are state, not history: each one carries the batch id reached so
 // far and replaces the previous.
+import type { ScheduleSpec } from '@/lib/schedules/types';
+import { JsonArrayParts } from '../http/shared-json-stream';
+import { compiledSchedule } from '../runs/compiled-schedule';
 import { expectedAt } from '../runs/expected-at';
 import type { Db } from '../db/open-database';
 import type { StoredPoint } from '../db/point-store';
@@ -11,6 +14,8 @@ import { getRun } from '../runs/get-run';
 import type { RunSummary } from '../runs/run-summary';
 import { retryWhileUnavailable } from './retry-while-unavailable';
 import { liveTurns } from './fair-turns';
+import { pause } from './pause';
+import { runTails } from './run-tail';
 import { sharedReads } from './shared-reads';
 import { createWakeup } from './wakeup';
 
@@ -27,15 +32,22 @@ export interface LivePoint {
 export type RunFeedEvent =
   /** First connection: the batch the page's own series fetch will include, and the run. */
   | { kind: 'start'; batch: number; run: RunSummary }
-  /** Points of batches after the previous event's id, in step order. */
-  | { kind: 'points'; batch: number; points: LivePoint[] }
+  /** Points of batches after the previous event's id, in step order (one JSON array; in parts, so each part is encoded once for every page). */
+  | { kind: 'points'; batch: number; points: JsonArrayParts<LivePoint> }
   /** The run's row changed (verdict, status, schedule). */
   | { kind: 'run'; batch: number; run: RunSummary }
   /** Too many points to stream since the last id: re-read the series (all batches ≤ batch are in it). */
   | { kind: 'reset'; batch: number; run: RunSummary };
 
-/** Points per event; more than this since the last id (a long disconnection) becomes a reset. */
-export const FEED_POINT_LIMIT = 10_000;
+
+/**
+ * The shortest time between two events of a page. A trainer posting batches back to back (a
+ * few ms apart) would otherwise have every open page sent an event per batch, and the fan-out
+ * would cost ingest in proportion to pages × batches; no chart shows more than a few updates a
+ * second. Batches in between go out together, none lost: each event has all points after the
+ * last id. A page of a run that posts less often than this is sent each batch at once.
+ */
+export const MIN_EVENT_INTERVAL_MS = 200;
 
 export async function* runFeed(db: Db, runId: number, lastEventId: string | null | undefined, signal?: AbortSignal): AsyncGenerator<{ id: number; event: RunFeedEvent }> {
   const wake = createWakeup();
@@ -58,10 +70,12 @@ export async function* runFeed(db: Db, runId: number, lastEventId: string | null
     const read = <T>(fn: () => Promise<T>) => retryWhileUnavailable(fn, { signal });
     // Every page open on this run wakes for the same batch: they share the reads it causes.
     const shared = sharedReads(db.live);
+    const tails = runTails(db.live, (id, after, limit, through) => db.points.pointsAfterBatch(id, after, limit, through));
     const readState = () => read(() => shared.read(runId, 'run', () => readRun(db, runId)));
-    const readPoints = (after: number) => read(() => shared.read(runId, `points>${after}`, () => db.points.pointsAfterBatch(runId, after, FEED_POINT_LIMIT + 1)));
+    const readPoints = (after: number) => read(() => tails.after(runId, after));
     let state = await readState();
     let cursor: number;
+    let lastSentAt = performance.now();
     if (resumeFrom === null) {
       cursor = state.batchSeq;
       yield { id: cursor, event: { kind: 'start', batch: cursor, run: state.summary } };
@@ -71,22 +85,29 @@ export async function* runFeed(db: Db, runId: number, lastEventId: string | null
       yield { id: cursor, event: { kind: 'run', batch: cursor, run: state.summary } };
     }
     while (!signal?.aborted) {
-      const rows = await readPoints(cursor);
-      if (rows.length > FEED_POINT_LIMIT) {
+      const news = await readPoints(cursor);
+      if (news === null) {
         state = await readState();
         cursor = state.batchSeq;
         runChanged = false;
         yield { id: cursor, event: { kind: 'reset', batch: cursor, run: state.summary } };
-      } else if (rows.length > 0) {
-        cursor = rows.reduce((m, p) => Math.max(m, p.batch), cursor);
-        yield { id: cursor, event: { kind: 'points', batch: cursor, points: withExpected(state, rows) } };
+        lastSentAt = performance.now();
+      } else if (news.count > 0) {
+        cursor = news.batch;
+        yield { id: cursor, event: { kind: 'points', batch: cursor, points: new JsonArrayParts(news.parts.map((rows) => withExpected(state, rows))) } };
+        lastSentAt = performance.now();
+      } else {
+        // Batches that stored nothing new (a re-sent batch): nothing to send, but no need to ask again.
+        cursor = news.batch;
       }
       if (runChanged) {
         runChanged = false;
         state = await readState();
         yield { id: cursor, event: { kind: 'run', batch: cursor, run: state.summary } };
+        lastSentAt = performance.now();
       }
       await wake.wait(signal);
+      await pause(lastSentAt + MIN_EVENT_INTERVAL_MS - performance.now(), signal);
       await liveTurns.take();
     }
   } finally {
@@ -98,21 +119,39 @@ interface RunState {
   summary: RunSummary;
   batchSeq: number;
   expectedAt: ((step: number) => number | null) | null;
+  /** Equal for two states whose expectedAt gives the same LR at every step (null: compare the states). */
+  expectedKey: string | null;
 }
 
 async function readRun(db: Db, runId: number): Promise<RunState> {
   const [summary, row] = await Promise.all([getRun(db.prisma, runId), db.prisma.run.findUnique({ where: { id: runId }, select: { batchSeq: true } })]);
   if (!row) throw new AppError('NOT_FOUND', `runId: no run ${runId}`);
-  return { summary, batchSeq: row.batchSeq, expectedAt: await expectedAt(db, runId, summary) };
+  const at = await expectedAt(db, runId, summary);
+  return { summary, batchSeq: row.batchSeq, expectedAt: at, expectedKey: expectedKey(summary, at) };
 }
 
-// Feeds at the same place share their rows and run state (shared-reads.ts), so they share the
-// points made from them too: one array per batch, not one per open page.
+/**
+ * A formula of the step depends only on the spec and the epoch length; a replayed plateau also
+ * on the values logged since, so only the state it was read with is known to give it.
+ */
+function expectedKey(summary: RunSummary, at: RunState['expectedAt']): string | null {
+  if (!at) return 'none';
+  const spec = summary.schedule as ScheduleSpec | null;
+  if (!spec) return 'none';
+  try {
+    return compiledSchedule(spec).verifiable ? JSON.stringify([spec, summary.stepsPerEpoch]) : null;
+  } catch {
+    return null;
+  }
+}
+
+// Feeds share their rows (run-tail.ts), so they share the points made from them too: one array
+// per chunk of the tail, not one per open page, made again only when the expected LR may differ.
 const madePoints = new WeakMap<StoredPoint[], { state: RunState; points: LivePoint[] }>();
 
 function withExpected(state: RunState, rows: StoredPoint[]): LivePoint[] {
   const made = madePoints.get(rows);
-  if (made?.state === state) return made.points;
+  if (made && (made.state === state || (made.state.expectedKey !== null && made.state.expectedKey === state.expectedKey))) return made.points;
   const at = state.expectedAt;
   const points = rows.map((p) => ({ step: p.step, epoch: p.epoch, lr: p.lr, loss: p.loss, time: p.time, expectedLr: at ? at(p.step) : null }));
   madePoints.set(rows, { state, points });
