@@ -7,6 +7,7 @@
 // machine's cores are shared); both are reported, each with its own 0-feed figure.
 //   npx tsx bench/live-feeds.ts [--batches 40] [--feeds 0,100,500] [--readers forked,inline]
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { openReaders } from './live-feed-readers';
 import { startServer } from '../test/helpers/server';
 import { data, mutate } from '../test/helpers/trpc-http';
@@ -49,6 +50,12 @@ async function startReaders(mode: 'forked' | 'inline', port: number, runId: numb
   };
 }
 
+/** CPU time the server process has used (user + system), from /proc: what fan-out costs, whatever else the machine runs. */
+function serverCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
 const points = (from: number) => Array.from({ length: BATCH }, (_, i) => ({ step: from + i, lr: 1e-3, loss: 1 / (from + i + 1) }));
 const waitUntil = async (ok: () => Promise<boolean>, ms: number, what: string) => {
   const end = Date.now() + ms;
@@ -60,7 +67,7 @@ const waitUntil = async (ok: () => Promise<boolean>, ms: number, what: string) =
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * p) - 1)];
 
 const server = await startServer({ env: { LRSCOPE_LIVE_FEEDS_PER_CLIENT: '1000', LRSCOPE_LIVE_FEEDS_MAX: '1000', LRSCOPE_RATE_LIMIT_RPS: '100000' } });
-const rows: { readers: string; feeds: number; median: number; p95: number; fanOut: number; resets: number }[] = [];
+const rows: { readers: string; feeds: number; median: number; p95: number; fanOut: number; resets: number; cpuPerBatch: number }[] = [];
 try {
   for (const mode of READERS) {
     for (const n of FEEDS) {
@@ -70,6 +77,7 @@ try {
       await waitUntil(async () => (await feeds.state(-1)).started === n, 60_000, `${n} feeds to start`);
       let next = BATCH;
       const ms: number[] = [];
+      const cpuBefore = serverCpuMs(server.pid);
       for (let i = 0; i < BATCHES; i++) {
         const t0 = performance.now();
         data(await mutate(server.url, 'runs.log', { runId, points: points(next) }, server.apiKey));
@@ -78,13 +86,14 @@ try {
       }
       // Let the feeds catch up, then time one batch from post to every page having it.
       await waitUntil(async () => (await feeds.state(next - 1)).at === n, 60_000, 'feeds to catch up');
+      const cpuPerBatch = (serverCpuMs(server.pid) - cpuBefore) / BATCHES;
       const t0 = performance.now();
       data(await mutate(server.url, 'runs.log', { runId, points: points(next) }, server.apiKey));
       await waitUntil(async () => (await feeds.state(next + BATCH - 1)).at === n, 60_000, 'the last batch on every feed');
       const fanOut = performance.now() - t0;
       const { resets } = await feeds.state(-1);
       await feeds.close();
-      rows.push({ readers: mode, feeds: n, median: q(ms, 0.5), p95: q(ms, 0.95), fanOut, resets });
+      rows.push({ readers: mode, feeds: n, median: q(ms, 0.5), p95: q(ms, 0.95), fanOut, resets, cpuPerBatch });
       await new Promise((r) => setTimeout(r, 500));
     }
   }
@@ -96,11 +105,11 @@ try {
 }
 console.log(`runs.log of ${BATCH} points, ${BATCHES} batches back to back, N open live.run feeds on the run (SQLite)`);
 console.log('readers: "forked" = the pages\' SSE readers in a process of their own; "inline" = in the process that times runs.log');
-console.log('readers   feeds   median ms   p95 ms   ×0-feed median   post → all N feeds have it   resets (page re-reads its series)');
+console.log('readers   feeds   median ms   p95 ms   ×0-feed median   server CPU ms per batch (feeds included)   post → all N feeds have it   resets (page re-reads its series)');
 for (const mode of READERS) {
   const mine = rows.filter((r) => r.readers === mode);
   const base = mine.find((r) => r.feeds === 0)?.median;
-  for (const r of mine) console.log(`${mode.padEnd(7)}   ${String(r.feeds).padStart(5)}   ${r.median.toFixed(1).padStart(9)}   ${r.p95.toFixed(1).padStart(6)}   ${base ? (r.median / base).toFixed(2).padStart(14) : '             -'}   ${`${r.fanOut.toFixed(0)} ms`.padStart(26)}   ${r.resets}`);
+  for (const r of mine) console.log(`${mode.padEnd(7)}   ${String(r.feeds).padStart(5)}   ${r.median.toFixed(1).padStart(9)}   ${r.p95.toFixed(1).padStart(6)}   ${base ? (r.median / base).toFixed(2).padStart(14) : '             -'}   ${r.cpuPerBatch.toFixed(1).padStart(39)}   ${`${r.fanOut.toFixed(0)} ms`.padStart(26)}   ${r.resets}`);
   const at500 = mine.find((r) => r.feeds === 500);
   if (base && at500) console.log(`${mode.padEnd(7)}   budget ≤ 2× at 500 feeds: ${at500.median / base <= 2 ? 'met' : 'MISSED'} (${(at500.median / base).toFixed(2)}×)`);
 }

@@ -49,6 +49,15 @@ export type RunFeedEvent =
  */
 export const MIN_EVENT_INTERVAL_MS = 200;
 
+/**
+ * When a page that sent an event at `lastSentAt` may send the next: on the process's shared
+ * grid of MIN_EVENT_INTERVAL_MS, so that the pages held back wake together and share one read
+ * of the run (and one encoding of its points) per tick rather than one per batch.
+ */
+export function nextEventAt(lastSentAt: number): number {
+  return Math.ceil((lastSentAt + MIN_EVENT_INTERVAL_MS) / MIN_EVENT_INTERVAL_MS) * MIN_EVENT_INTERVAL_MS;
+}
+
 export async function* runFeed(db: Db, runId: number, lastEventId: string | null | undefined, signal?: AbortSignal): AsyncGenerator<{ id: number; event: RunFeedEvent }> {
   const wake = createWakeup();
   let runChanged = false;
@@ -107,7 +116,7 @@ export async function* runFeed(db: Db, runId: number, lastEventId: string | null
         lastSentAt = performance.now();
       }
       await wake.wait(signal);
-      await pause(lastSentAt + MIN_EVENT_INTERVAL_MS - performance.now(), signal);
+      await pause(nextEventAt(lastSentAt) - performance.now(), signal);
       await liveTurns.take();
     }
   } finally {
