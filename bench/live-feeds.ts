@@ -8,7 +8,7 @@
 //   npx tsx bench/live-feeds.ts [--batches 40] [--feeds 0,100,500] [--readers forked,inline]
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { openReaders } from './live-feed-readers';
+import { openReaders, type ReaderState } from './live-feed-readers';
 import { startServer } from '../test/helpers/server';
 import { data, mutate } from '../test/helpers/trpc-http';
 
@@ -21,32 +21,26 @@ const FEEDS = arg('feeds', '0,100,500').split(',').map(Number);
 const READERS = arg('readers', 'forked,inline').split(',') as ('forked' | 'inline')[];
 const BATCH = 100;
 
-interface FeedState {
-  started: number;
-  /** Readers whose latest point is the asked step. */
-  at: number;
-  resets: number;
-}
-
-/** N readers in this process or in a forked one; counts are asked for (over IPC when forked). */
+/** N readers in this process or in a forked one; their state is asked for (over IPC when forked). */
 async function startReaders(mode: 'forked' | 'inline', port: number, runId: number, n: number) {
   if (mode === 'inline') {
     const r = openReaders(port, runId, n);
-    return { state: async (step: number) => ({ started: r.started(), at: r.at(step), resets: r.resets() }), close: async () => r.close() };
+    return { state: async (step: number) => r.state(step), close: async () => r.close() };
   }
   const child = fork(new URL('./live-feed-readers.ts', import.meta.url).pathname, ['child', String(port), String(runId), String(n)], { stdio: 'inherit' });
-  const replies: ((s: FeedState) => void)[] = [];
-  child.on('message', (m) => replies.shift()?.(m as FeedState));
+  const replies: ((s: ReaderState) => void)[] = [];
+  child.on('message', (m) => replies.shift()?.(m as ReaderState));
   return {
     state: (step: number) =>
-      new Promise<FeedState>((resolve) => {
+      new Promise<ReaderState>((resolve) => {
         replies.push(resolve);
         child.send({ step });
       }),
-    close: () => new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.disconnect();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.disconnect();
+      }),
   };
 }
 
@@ -57,10 +51,10 @@ function serverCpuMs(pid: number): number {
 }
 
 const points = (from: number) => Array.from({ length: BATCH }, (_, i) => ({ step: from + i, lr: 1e-3, loss: 1 / (from + i + 1) }));
-const waitUntil = async (ok: () => Promise<boolean>, ms: number, what: string) => {
+const waitUntil = async (ok: () => Promise<boolean>, ms: number, what: string, state?: () => Promise<unknown>) => {
   const end = Date.now() + ms;
   while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${state ? ` (${JSON.stringify(await state())})` : ''}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 };
@@ -85,7 +79,7 @@ try {
         next += BATCH;
       }
       // Let the feeds catch up, then time one batch from post to every page having it.
-      await waitUntil(async () => (await feeds.state(next - 1)).at === n, 60_000, 'feeds to catch up');
+      await waitUntil(async () => (await feeds.state(next - 1)).at === n, 60_000, 'feeds to catch up', () => feeds.state(next - 1));
       const cpuPerBatch = (serverCpuMs(server.pid) - cpuBefore) / BATCHES;
       const t0 = performance.now();
       data(await mutate(server.url, 'runs.log', { runId, points: points(next) }, server.apiKey));

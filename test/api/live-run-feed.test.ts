@@ -38,6 +38,10 @@ describe('a run page live', () => {
     for (let i = 1; i < points.length; i++) expect(points[i].at - points[i - 1].at).toBeGreaterThan(MIN_EVENT_INTERVAL_MS * 0.8);
     expect(points.length).toBeLessThanOrEqual(Math.ceil(posting / MIN_EVENT_INTERVAL_MS) + 2);
     expect(points.length, 'fewer events than batches').toBeLessThan(60);
+    // The run's summary rides with the points: the page's header is as current as its chart.
+    await feed.wait('the summary at the last step', (e) => e.some((x) => x.data.run?.lastStep === 609));
+    expect(points.filter((e) => e.data.run).length, 'points events carrying the summary').toBeGreaterThan(0);
+    expect(feed.events.filter((e) => e.data.kind === 'run').length, 'few events of the summary alone').toBeLessThanOrEqual(2);
     await feed.close();
   });
 

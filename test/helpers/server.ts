@@ -142,7 +142,7 @@ export function openFeed(baseUrl: string, procedure: string, input: unknown): Li
   let failure: unknown;
   const feed: LiveFeed = {
     events,
-    steps: () => events.filter((e) => e.data.kind === 'points').flatMap((e) => e.data.points.map((p: { step: number }) => p.step)),
+    steps: () => events.filter((e) => e.data.kind === 'points').flatMap((e) => e.data.points.step as number[]),
     lastId: () => events[events.length - 1]?.id,
     async wait(what, ok, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

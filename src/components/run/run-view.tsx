@@ -9,7 +9,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useChartPoints } from '@/components/use-chart-points';
 import { ErrorState, Loading } from '@/components/states';
 import { type AxisMaps, axisAvailable, epochMap, extendStepMap, stepMap, stepsForX, type XMode, xExactFormatter, xFormatter } from '@/lib/ui/axes';
-import { appendLive, LIVE_REFETCH_THRESHOLD, type LivePoint, mergeLive } from '@/lib/ui/series';
+import { appendLive, LIVE_REFETCH_THRESHOLD, type LivePoint, livePoints, mergeLive } from '@/lib/ui/series';
 import { optimizerSeries, runOptimizerNames } from '@/lib/optimizers/optimizer-points';
 import { useTRPC } from '@/trpc/client';
 import { type ChartFrame, LrChartPanel } from './lr-chart-panel';
@@ -57,12 +57,13 @@ export function RunView({ id }: { id: number }) {
       { runId: id },
       {
         onData: ({ data }) => {
-          if (data.kind !== 'points') queryClient.setQueryData(trpc.runs.get.queryKey({ id }), { run: data.run });
+          if (data.run) queryClient.setQueryData(trpc.runs.get.queryKey({ id }), { run: data.run });
           if (data.kind === 'start') setStarted(true);
           else if (data.kind === 'reset') refreshSeries();
           else if (data.kind === 'points') {
-            setLive((b) => appendLive(b, data.points));
-            if (liveRef.current.length + data.points.length > LIVE_REFETCH_THRESHOLD) refreshSeries();
+            const points = livePoints(data.points);
+            setLive((b) => appendLive(b, points));
+            if (liveRef.current.length + points.length > LIVE_REFETCH_THRESHOLD) refreshSeries();
           }
           // Other metrics are not pushed point by point: re-read them, at most every 2 s, when points
           // arrive or the run changes (a batch of metrics for steps logged earlier, such as an eval).

@@ -8,7 +8,7 @@ export interface Bucket {
   max: number;
 }
 
-/** A point pushed live (src/server/live/run-feed.ts LivePoint). */
+/** A point pushed live (src/server/live/run-feed.ts sends them as LiveColumns). */
 export interface LivePoint {
   step: number;
   epoch: number | null;
@@ -16,6 +16,21 @@ export interface LivePoint {
   loss: number | null;
   time: number | null;
   expectedLr: number | null;
+}
+
+/** Points as the live feed sends them: by column, every column as long as `step`. */
+export interface LiveColumns {
+  step: number[];
+  epoch: (number | null)[];
+  lr: (number | null)[];
+  loss: (number | null)[];
+  time: (number | null)[];
+  expectedLr: (number | null)[];
+}
+
+/** The live feed's columns as points (a missing value is null). */
+export function livePoints(c: LiveColumns): LivePoint[] {
+  return c.step.map((step, i) => ({ step, epoch: c.epoch[i] ?? null, lr: c.lr[i] ?? null, loss: c.loss[i] ?? null, time: c.time[i] ?? null, expectedLr: c.expectedLr[i] ?? null }));
 }
 
 /**

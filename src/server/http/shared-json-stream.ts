@@ -20,21 +20,28 @@ const QUOTE = 0x22;
 const MARK = Buffer.from('"\\u0000shared:');
 
 /**
- * Arrays sent as one JSON array. Each part's JSON is made once, however many streams and events
+ * Columns (an object of equal-length arrays) sent as one object whose every column is the parts'
+ * columns end to end. Each part's column is encoded once, however many streams and events
  * include it: pages a few batches apart are sent different runs of the same parts.
  */
-export class JsonArrayParts<T> {
-  constructor(readonly parts: readonly T[][]) {}
-  /** What it is on any stream that does not share (and in tests): the one array. */
-  toJSON(): T[] {
-    return this.parts.flat();
+export class JsonColumnParts<T extends Record<string, unknown[]>> {
+  constructor(
+    readonly keys: readonly (keyof T & string)[],
+    readonly parts: readonly T[],
+  ) {}
+  /** What it is on any stream that does not share (and in tests): the one object of columns. */
+  toJSON(): T {
+    const out: Record<string, unknown[]> = {};
+    for (const k of this.keys) out[k] = this.parts.flatMap((p) => p[k]);
+    return out as T;
   }
 }
 
 const encoded = new WeakMap<object, Buffer>();
-const OPEN = Buffer.from('[');
 const COMMA = Buffer.from(',');
 const CLOSE = Buffer.from(']');
+const END = Buffer.from('}');
+const keyOpeners = new Map<string, Buffer>();
 
 function bytesOf(value: object): Buffer {
   let bytes = encoded.get(value);
@@ -42,17 +49,33 @@ function bytesOf(value: object): Buffer {
   return bytes;
 }
 
-/** The value's JSON as pieces: one, or for parts "[" + each part's items + "]". */
+/** `{"key":[` for the first column, `],"key":[` after. */
+function opener(key: string, first: boolean): Buffer {
+  const id = `${first ? '{' : ']'}${key}`;
+  let bytes = keyOpeners.get(id);
+  if (!bytes) keyOpeners.set(id, (bytes = Buffer.from(`${first ? '{' : '],'}${JSON.stringify(key)}:[`)));
+  return bytes;
+}
+
+/** The value's JSON as pieces: one, or for column parts each column's parts' items end to end. */
 function piecesOf(value: object): Buffer[] {
-  if (!(value instanceof JsonArrayParts)) return [bytesOf(value)];
-  const pieces: Buffer[] = [OPEN];
-  for (const part of value.parts as object[][]) {
-    if (part.length === 0) continue;
-    if (pieces.length > 1) pieces.push(COMMA);
-    const bytes = bytesOf(part);
-    pieces.push(bytes.subarray(1, bytes.length - 1));
+  if (!(value instanceof JsonColumnParts)) return [bytesOf(value)];
+  const parts = value.parts as Record<string, unknown[]>[];
+  if (value.keys.length === 0) return [Buffer.from('{}')];
+  const pieces: Buffer[] = [];
+  for (const [i, key] of value.keys.entries()) {
+    pieces.push(opener(key, i === 0));
+    let any = false;
+    for (const part of parts) {
+      const column = part[key];
+      if (column.length === 0) continue;
+      if (any) pieces.push(COMMA);
+      any = true;
+      const bytes = bytesOf(column);
+      pieces.push(bytes.subarray(1, bytes.length - 1));
+    }
   }
-  pieces.push(CLOSE);
+  pieces.push(CLOSE, END);
   return pieces;
 }
 

@@ -4,7 +4,7 @@
 // by construction. Summaries are state, not history: each one carries the batch id reached so
 // far and replaces the previous.
 import type { ScheduleSpec } from '@/lib/schedules/types';
-import { JsonArrayParts } from '../http/shared-json-stream';
+import { JsonColumnParts } from '../http/shared-json-stream';
 import { compiledSchedule } from '../runs/compiled-schedule';
 import { expectedAt } from '../runs/expected-at';
 import type { Db } from '../db/open-database';
@@ -19,21 +19,28 @@ import { runTails } from './run-tail';
 import { sharedReads } from './shared-reads';
 import { createWakeup } from './wakeup';
 
-/** A point as the page plots it: the stored columns plus the configured schedule's LR there. */
-export interface LivePoint {
-  step: number;
-  epoch: number | null;
-  lr: number | null;
-  loss: number | null;
-  time: number | null;
-  expectedLr: number | null;
+/**
+ * Points as the page plots them, by column (the keys are sent once per event, not once per
+ * point: half the bytes of every page's stream): the stored values plus the configured
+ * schedule's LR at each step.
+ */
+export interface LiveColumns {
+  step: number[];
+  epoch: (number | null)[];
+  lr: (number | null)[];
+  loss: (number | null)[];
+  time: (number | null)[];
+  expectedLr: (number | null)[];
+  [column: string]: (number | null)[];
 }
+
+const LIVE_COLUMNS = ['step', 'epoch', 'lr', 'loss', 'time', 'expectedLr'] as const;
 
 export type RunFeedEvent =
   /** First connection: the batch the page's own series fetch will include, and the run. */
   | { kind: 'start'; batch: number; run: RunSummary }
-  /** Points of batches after the previous event's id, in step order (one JSON array; in parts, so each part is encoded once for every page). */
-  | { kind: 'points'; batch: number; points: JsonArrayParts<LivePoint> }
+  /** Points of batches after the previous event's id, in step order (columns; in parts, so each part is encoded once for every page), and the run's row when it changed too. */
+  | { kind: 'points'; batch: number; points: JsonColumnParts<LiveColumns>; run?: RunSummary }
   /** The run's row changed (verdict, status, schedule). */
   | { kind: 'run'; batch: number; run: RunSummary }
   /** Too many points to stream since the last id: re-read the series (all batches ≤ batch are in it). */
@@ -101,19 +108,24 @@ export async function* runFeed(db: Db, runId: number, lastEventId: string | null
         runChanged = false;
         yield { id: cursor, event: { kind: 'reset', batch: cursor, run: state.summary } };
         lastSentAt = performance.now();
-      } else if (news.count > 0) {
-        cursor = news.batch;
-        yield { id: cursor, event: { kind: 'points', batch: cursor, points: new JsonArrayParts(news.parts.map((rows) => withExpected(state, rows))) } };
-        lastSentAt = performance.now();
       } else {
-        // Batches that stored nothing new (a re-sent batch): nothing to send, but no need to ask again.
+        // The run's summary rides with the points when both changed: one event per page, not two.
+        let run: RunSummary | undefined;
+        if (runChanged) {
+          runChanged = false;
+          state = await readState();
+          run = state.summary;
+        }
+        // Batches that stored nothing new (a re-sent batch) move the id on all the same.
         cursor = news.batch;
-      }
-      if (runChanged) {
-        runChanged = false;
-        state = await readState();
-        yield { id: cursor, event: { kind: 'run', batch: cursor, run: state.summary } };
-        lastSentAt = performance.now();
+        if (news.count > 0) {
+          const points = new JsonColumnParts(LIVE_COLUMNS, news.parts.map((rows) => withExpected(state, rows)));
+          yield { id: cursor, event: run ? { kind: 'points', batch: cursor, points, run } : { kind: 'points', batch: cursor, points } };
+          lastSentAt = performance.now();
+        } else if (run) {
+          yield { id: cursor, event: { kind: 'run', batch: cursor, run } };
+          lastSentAt = performance.now();
+        }
       }
       await wake.wait(signal);
       await pause(nextEventAt(lastSentAt) - performance.now(), signal);
@@ -154,15 +166,22 @@ function expectedKey(summary: RunSummary, at: RunState['expectedAt']): string | 
   }
 }
 
-// Feeds share their rows (run-tail.ts), so they share the points made from them too: one array
+// Feeds share their rows (run-tail.ts), so they share the columns made from them too: one set
 // per chunk of the tail, not one per open page, made again only when the expected LR may differ.
-const madePoints = new WeakMap<StoredPoint[], { state: RunState; points: LivePoint[] }>();
+const madeColumns = new WeakMap<StoredPoint[], { state: RunState; columns: LiveColumns }>();
 
-function withExpected(state: RunState, rows: StoredPoint[]): LivePoint[] {
-  const made = madePoints.get(rows);
-  if (made && (made.state === state || (made.state.expectedKey !== null && made.state.expectedKey === state.expectedKey))) return made.points;
+function withExpected(state: RunState, rows: StoredPoint[]): LiveColumns {
+  const made = madeColumns.get(rows);
+  if (made && (made.state === state || (made.state.expectedKey !== null && made.state.expectedKey === state.expectedKey))) return made.columns;
   const at = state.expectedAt;
-  const points = rows.map((p) => ({ step: p.step, epoch: p.epoch, lr: p.lr, loss: p.loss, time: p.time, expectedLr: at ? at(p.step) : null }));
-  madePoints.set(rows, { state, points });
-  return points;
+  const columns: LiveColumns = {
+    step: rows.map((p) => p.step),
+    epoch: rows.map((p) => p.epoch),
+    lr: rows.map((p) => p.lr),
+    loss: rows.map((p) => p.loss),
+    time: rows.map((p) => p.time),
+    expectedLr: rows.map((p) => (at ? at(p.step) : null)),
+  };
+  madeColumns.set(rows, { state, columns });
+  return columns;
 }

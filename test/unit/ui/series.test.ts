@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendLive, disagreementRegions, mergeLive } from '@/lib/ui/series';
+import { appendLive, disagreementRegions, livePoints, mergeLive } from '@/lib/ui/series';
 
 const b = (step: number, value: number, min = value, max = value) => ({ step, value, min, max });
 
@@ -39,5 +39,18 @@ describe('disagreementRegions', () => {
   });
   it('has nothing to say without a schedule', () => {
     expect(disagreementRegions([b(0, 1)], [])).toEqual([]);
+  });
+});
+
+describe('livePoints', () => {
+  it('turns the live feed\'s columns into points, a missing value null', () => {
+    const columns = { step: [5, 6], epoch: [0.5, null], lr: [1e-3, 2e-3], loss: [null, 0.25], time: [1.7e9, 1.7e9 + 1], expectedLr: [1e-3] };
+    expect(livePoints(columns)).toEqual([
+      { step: 5, epoch: 0.5, lr: 1e-3, loss: null, time: 1.7e9, expectedLr: 1e-3 },
+      { step: 6, epoch: null, lr: 2e-3, loss: 0.25, time: 1.7e9 + 1, expectedLr: null },
+    ]);
+  });
+  it('gives no points for empty columns', () => {
+    expect(livePoints({ step: [], epoch: [], lr: [], loss: [], time: [], expectedLr: [] })).toEqual([]);
   });
 });

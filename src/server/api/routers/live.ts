@@ -17,7 +17,7 @@ export const liveRouter = router({
     // Pages at the same place get the same points array and run summary (shared reads): their
     // JSON is made once for all of them.
     for await (const { id, event } of runFeed(ctx.db, input.runId, input.lastEventId, signal)) {
-      yield tracked(String(id), event.kind === 'points' ? { ...event, points: ctx.shareJson(event.points) } : { ...event, run: ctx.shareJson(event.run) });
+      yield tracked(String(id), event.kind === 'points' ? { ...event, points: ctx.shareJson(event.points), ...(event.run && { run: ctx.shareJson(event.run) }) } : { ...event, run: ctx.shareJson(event.run) });
     }
   }),
 
