@@ -1,36 +1,12 @@
 // Chart series from what the server sends: bucketed history (min/max/mean per bucket) merged with
 // points pushed live, and the regions where the actual LR and the schedule disagree. Pure.
+import type { LivePoint } from '@/lib/live-columns';
 
 export interface Bucket {
   step: number;
   value: number;
   min: number;
   max: number;
-}
-
-/** A point pushed live (src/server/live/run-feed.ts sends them as LiveColumns). */
-export interface LivePoint {
-  step: number;
-  epoch: number | null;
-  lr: number | null;
-  loss: number | null;
-  time: number | null;
-  expectedLr: number | null;
-}
-
-/** Points as the live feed sends them: by column, every column as long as `step`. */
-export interface LiveColumns {
-  step: number[];
-  epoch: (number | null)[];
-  lr: (number | null)[];
-  loss: (number | null)[];
-  time: (number | null)[];
-  expectedLr: (number | null)[];
-}
-
-/** The live feed's columns as points (a missing value is null). */
-export function livePoints(c: LiveColumns): LivePoint[] {
-  return c.step.map((step, i) => ({ step, epoch: c.epoch[i] ?? null, lr: c.lr[i] ?? null, loss: c.loss[i] ?? null, time: c.time[i] ?? null, expectedLr: c.expectedLr[i] ?? null }));
 }
 
 /**

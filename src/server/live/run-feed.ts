@@ -3,6 +3,7 @@
 // commit in number order, so "points of batches after N" resumes with no gap and no duplicate
 // by construction. Summaries are state, not history: each one carries the batch id reached so
 // far and replaces the previous.
+import { LIVE_COLUMNS, type LiveColumns } from '@/lib/live-columns';
 import type { ScheduleSpec } from '@/lib/schedules/types';
 import { JsonColumnParts } from '../http/shared-json-stream';
 import { compiledSchedule } from '../runs/compiled-schedule';
@@ -18,23 +19,6 @@ import { pause } from './pause';
 import { runTails } from './run-tail';
 import { sharedReads } from './shared-reads';
 import { createWakeup } from './wakeup';
-
-/**
- * Points as the page plots them, by column (the keys are sent once per event, not once per
- * point: half the bytes of every page's stream): the stored values plus the configured
- * schedule's LR at each step.
- */
-export interface LiveColumns {
-  step: number[];
-  epoch: (number | null)[];
-  lr: (number | null)[];
-  loss: (number | null)[];
-  time: (number | null)[];
-  expectedLr: (number | null)[];
-  [column: string]: (number | null)[];
-}
-
-const LIVE_COLUMNS = ['step', 'epoch', 'lr', 'loss', 'time', 'expectedLr'] as const;
 
 export type RunFeedEvent =
   /** First connection: the batch the page's own series fetch will include, and the run. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { appendLive, disagreementRegions, livePoints, mergeLive } from '@/lib/ui/series';
+import { livePoints } from '@/lib/live-columns';
+import { appendLive, disagreementRegions, mergeLive } from '@/lib/ui/series';
 
 const b = (step: number, value: number, min = value, max = value) => ({ step, value, min, max });
 
