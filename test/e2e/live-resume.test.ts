@@ -1,6 +1,7 @@
 // The live feeds over SSE, read raw: a run page that reconnects with its last event id gets
 // exactly the points it missed (no gap, no duplicate); the runs feed resumes from its journal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { livePoints } from '@/lib/live-columns';
 import { openFeed, type SseEvent, startServer, type TestServer } from '../helpers/server';
 import { data, mutate } from '../helpers/trpc-http';
 import { COQUI_SCHEDULE, createRun, logPoints } from './seed';
@@ -30,15 +31,15 @@ describe('live.run', () => {
   it('starts at the current batch, then pushes each new batch once with its batch number as id', async () => {
     const runId = await createRun(server.url, server.apiKey, { name: 'feed', schedule: COQUI_SCHEDULE });
     await logPoints(server.url, server.apiKey, runId, steps(0, 10));
-    const live = collect('live.run', { runId }, (ev) => ev.some((e) => e.data.kind === 'points' && e.data.points.some((p: any) => p.step === 29)));
+    const live = collect('live.run', { runId }, (ev) => ev.some((e) => e.data.kind === 'points' && e.data.points.step.includes(29)));
     await new Promise((r) => setTimeout(r, 300));
     await logPoints(server.url, server.apiKey, runId, steps(10, 20));
     await logPoints(server.url, server.apiKey, runId, steps(20, 30));
     const events = await live;
     expect(events[0]).toMatchObject({ id: '1', data: { kind: 'start', batch: 1, run: { id: runId } } });
-    const pushed = events.filter((e) => e.data.kind === 'points').flatMap((e) => e.data.points.map((p: any) => p.step));
+    const pushed = events.filter((e) => e.data.kind === 'points').flatMap((e) => e.data.points.step);
     expect(pushed).toEqual(Array.from({ length: 20 }, (_, i) => 10 + i));
-    expect(events.find((e) => e.data.kind === 'points')!.data.points[0]).toMatchObject({ step: 10, lr: 5e-4, expectedLr: 5e-4 });
+    expect(livePoints(events.find((e) => e.data.kind === 'points')!.data.points)[0]).toMatchObject({ step: 10, lr: 5e-4, expectedLr: 5e-4 });
   });
 
   it('resumes from lastEventId with exactly the points written since, including out-of-order and re-sent ones', async () => {
@@ -50,7 +51,7 @@ describe('live.run', () => {
     data(await mutate(server.url, 'runs.log', { runId, points: steps(250, 350) }, server.apiKey)); // batch 4: half re-sent
     const events = await collect('live.run', { runId, lastEventId: '2' }, (ev) => ev.some((e) => e.id === '4'));
     expect(events[0].data.kind).toBe('run');
-    const got = events.filter((e) => e.data.kind === 'points').flatMap((e) => e.data.points.map((p: any) => p.step));
+    const got = events.filter((e) => e.data.kind === 'points').flatMap((e) => e.data.points.step);
     expect(got.sort((a: number, b: number) => a - b)).toEqual([...Array.from({ length: 100 }, (_, i) => 100 + i), ...Array.from({ length: 50 }, (_, i) => 300 + i)]);
     expect(events[events.length - 1].id).toBe('4');
   });
