@@ -1,7 +1,6 @@
 'use client';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { Suspense } from 'react';
 import { AlertsBadge } from '@/components/alerts/alerts-badge';
 import { ThemeToggle } from '@/components/theme-toggle';
 import { ProjectSwitcher, useProjectParam, withProject } from '@/components/nav/project-switcher';
@@ -13,20 +12,10 @@ const LINKS = [
   { href: '/preview', label: 'Preview', match: (p: string) => p.startsWith('/preview') },
 ];
 
+// Every page is rendered per request, so the URL's search params are known on the server: the
+// nav (the project switcher with it) is sent whole, not as a placeholder swapped in later.
 export function Nav() {
-  return (
-    // The URL's search params are read on the client only; the rest of the page still renders on the server.
-    <Suspense fallback={<NavBar project={undefined} />}>
-      <NavWithProject />
-    </Suspense>
-  );
-}
-
-function NavWithProject() {
-  return <NavBar project={useProjectParam()} switcher />;
-}
-
-function NavBar({ project, switcher }: { project: string | undefined; switcher?: boolean }) {
+  const project = useProjectParam();
   const path = usePathname() ?? '/';
   return (
     <header className="topbar">
@@ -49,7 +38,7 @@ function NavBar({ project, switcher }: { project: string | undefined; switcher?:
           ))}
         </ul>
       </nav>
-      {switcher && <ProjectSwitcher />}
+      <ProjectSwitcher />
       <ThemeToggle />
     </header>
   );

@@ -121,7 +121,7 @@ export function CompareView() {
                 return (
                   <li key={id} data-testid={`compare-run-${id}`}>
                     <span className="swatch" style={{ borderColor: PALETTE[i % PALETTE.length] }} aria-hidden="true" />
-                    <Link href={`/runs/${id}`} className="truncate" title={run?.name} style={{ maxWidth: 'min(420px, 60vw)' }}>
+                    <Link href={`/runs/${id}`} className="truncate" title={run?.name} style={{ maxWidth: 'min(420px, 60vw)' }} prefetch={false}>
                       {run?.name ?? `run ${id}`}
                     </Link>
                     {run && <VerdictBadge verdict={run.verdict} />}

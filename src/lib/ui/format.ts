@@ -44,11 +44,12 @@ export function formatAgo(iso: string | null | undefined, now: number): string {
   return `${Math.floor(s / 86_400)} d ago`;
 }
 
-/** "2026-11-24 23:55" in the viewer's zone. */
-export function formatDateTime(iso: string | null | undefined): string {
+/** "2026-11-24 23:55" in the viewer's zone (or in UTC, where the viewer's zone is not known: on the server). */
+export function formatDateTime(iso: string | null | undefined, zone: 'local' | 'UTC' = 'local'): string {
   if (!iso) return '—';
   const d = new Date(iso);
   const p = (n: number) => String(n).padStart(2, '0');
+  if (zone === 'UTC') return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 

@@ -1,0 +1,33 @@
+'use client';
+// Times that depend on the viewer: their zone and their clock. The server renders a page without
+// either, and the browser's first render must match what the server sent (React hydrates it as
+// is), so these show the server's version (UTC; "ago" as of when the data was read) until the
+// page has hydrated, then the viewer's. Each is a leaf: only it re-renders when that switches.
+import { useSyncExternalStore } from 'react';
+import { formatAgo, formatDateTime } from '@/lib/ui/format';
+
+const never = () => () => {};
+
+/** False on the server and while hydrating; true once the page runs in the browser. */
+export function useHydrated(): boolean {
+  return useSyncExternalStore(
+    never,
+    () => true,
+    () => false,
+  );
+}
+
+/** "2026-11-24 23:55" in the viewer's zone. */
+export function LocalDateTime({ iso }: { iso: string | null | undefined }) {
+  return <>{formatDateTime(iso, useHydrated() ? 'local' : 'UTC')}</>;
+}
+
+/**
+ * "5 min ago", with the full time as its title. `asOf` is when the data was read (a query's
+ * dataUpdatedAt, the same on the server and in the browser); the viewer's clock takes over after
+ * hydration when it is later.
+ */
+export function Ago({ iso, asOf }: { iso: string | null | undefined; asOf: number }) {
+  const hydrated = useHydrated();
+  return <span title={formatDateTime(iso, hydrated ? 'local' : 'UTC')}>{formatAgo(iso, hydrated ? Math.max(asOf, Date.now()) : asOf)}</span>;
+}
