@@ -19,7 +19,9 @@ export function Nav() {
   const path = usePathname() ?? '/';
   return (
     <header className="topbar">
-      <Link href="/" className="brand" aria-label="lrscope home">
+      {/* No prefetching on load: every page is rendered per request with its data, so a prefetch
+          would fetch little a click does not fetch anyway, while the page is still starting up. */}
+      <Link href="/" className="brand" aria-label="lrscope home" prefetch={false}>
         <svg width="20" height="20" viewBox="0 0 20 20" aria-hidden="true">
           <path d="M2 4 H8 V9 H13 V14 H18" fill="none" stroke="currentColor" strokeWidth="2" strokeDasharray="3 2" />
           <path d="M2 4 H18" fill="none" stroke="var(--accent)" strokeWidth="2" />
@@ -30,7 +32,7 @@ export function Nav() {
         <ul>
           {LINKS.map((l) => (
             <li key={l.href}>
-              <Link href={withProject(l.href, project)} aria-current={l.match(path) ? 'page' : undefined} style={l.badge ? { position: 'relative' } : undefined}>
+              <Link href={withProject(l.href, project)} aria-current={l.match(path) ? 'page' : undefined} style={l.badge ? { position: 'relative' } : undefined} prefetch={false}>
                 {l.label}
                 {l.badge && <AlertsBadge />}
               </Link>

@@ -28,7 +28,9 @@ export function AlertSettings({ project: asked }: { project?: string }) {
     <>
       <div className="page-head">
         <h1>
-          <Link href="/alerts">Alerts</Link> <span className="muted">›</span> Rules &amp; webhooks
+          <Link href="/alerts" prefetch={false}>
+            Alerts
+          </Link> <span className="muted">›</span> Rules &amp; webhooks
         </h1>
         <span className="spacer" />
         {/* Drawn before the projects load, so nothing below moves when they do. */}

@@ -67,7 +67,7 @@ export function AlertsView() {
         <h1>Alerts</h1>
         <LiveIndicator status={feed.status} />
         <span className="spacer" />
-        <Link href="/alerts/settings" className="button" data-testid="alert-settings-link">
+        <Link href="/alerts/settings" className="button" data-testid="alert-settings-link" prefetch={false}>
           Rules &amp; webhooks
         </Link>
         <div className="seg" role="group" aria-label="Which alerts">

@@ -104,9 +104,9 @@ function applyTheme(chart: ChartType<'line', XY[]>) {
 }
 
 /**
- * Calls `build` once `el` is near the viewport, in a task of its own: a page's charts are built
- * one per task as they come into view (a phone shows one or two at first), not all in one long
- * task after the page loads. Returns a cancel.
+ * Calls `build` once `el` is in the viewport, in a task of its own: a page's charts are built one
+ * per task as they come into view (a phone shows one or two at first), not all in one long task
+ * after the page loads. Returns a cancel.
  */
 function whenNearViewport(el: Element, build: () => void): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -116,7 +116,7 @@ function whenNearViewport(el: Element, build: () => void): () => void {
       observer.disconnect();
       timer = setTimeout(build, 0);
     },
-    { rootMargin: '400px 0px' },
+    { rootMargin: '0px' },
   );
   observer.observe(el);
   return () => {

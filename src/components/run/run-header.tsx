@@ -14,7 +14,13 @@ export function RunHeader({ run: r, readAt, firstPointAt, liveStatus }: { run: R
   return (
     <>
       <nav aria-label="Breadcrumb" className="muted" style={{ marginBottom: 6 }}>
-        <Link href="/">Runs</Link> / <Link href={`/?project=${encodeURIComponent(r.project)}`}>{r.project}</Link>
+        <Link href="/" prefetch={false}>
+          Runs
+        </Link>{' '}
+        /{' '}
+        <Link href={`/?project=${encodeURIComponent(r.project)}`} prefetch={false}>
+          {r.project}
+        </Link>
       </nav>
       <div className="page-head">
         {/* At most three lines, so the verdict stays in view; the whole name on hover and focus. */}

@@ -29,8 +29,11 @@ export function formatValue(v: number | null | undefined): string {
   return String(Number(v.toPrecision(4)));
 }
 
+// One formatter for every call: toLocaleString builds one per call, a cost a hundred-row table feels.
+const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 });
+
 export function formatStep(v: number | null | undefined): string {
-  return v === null || v === undefined ? '—' : v.toLocaleString('en-US');
+  return v === null || v === undefined ? '—' : GROUPED.format(v);
 }
 
 /** "just now", "42 s ago", "5 min ago", "3 h ago", "2 d ago". */
