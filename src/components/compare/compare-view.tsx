@@ -68,22 +68,12 @@ export function CompareView() {
   const lrData = useSameItems(lr.map((q) => q.data));
   const expectedData = useSameItems(expected.map((q) => q.data));
   const lossData = useSameItems(loss.map((q) => q.data));
-  const { lrDatasets, lossDatasets } = useMemo(() => {
-    const points = (s: Series | undefined, i: number, f: (b: Series['points'][number]) => number) => (s ? bucketsToXY(s.points, mode, maps[i], f) : []);
-    const lrSets: LineDataset[] = [];
-    const lossSets: LineDataset[] = [];
-    state.runs.forEach((id, i) => {
-      const run = runData[i];
-      const color = PALETTE[i % PALETTE.length];
-      const name = run?.name ?? `run ${id}`;
-      lrSets.push({ label: `${name} actual`, data: points(lrData[i], i, (b) => b.value), borderColor: color, backgroundColor: color, borderWidth: 2 });
-      lrSets.push({ label: `${name} expected`, data: points(expectedData[i], i, (b) => b.value), borderColor: color, backgroundColor: color, borderDash: [6, 4], borderWidth: 1.3 });
-      const raw = points(lossData[i], i, (b) => b.value);
-      if (state.smooth > 0) lossSets.push({ label: `${name} raw`, data: raw, borderColor: `${color}33`, backgroundColor: `${color}33`, borderWidth: 1, hideInTooltip: true } as LineDataset);
-      lossSets.push({ label: name, data: state.smooth > 0 ? ema(raw as { x: number; y: number }[], state.smooth) : raw, borderColor: color, backgroundColor: color, borderWidth: 1.8 });
-    });
-    return { lrDatasets: lrSets, lossDatasets: lossSets };
-  }, [state.runs, state.smooth, mode, maps, runData, lrData, expectedData, lossData]);
+  // The charts' points are built from a deferred copy of the replies: in a render React can pause,
+  // not in the urgent one each reply triggers.
+  const chartInputs = useDeferredValue(
+    useMemo(() => ({ runIds: state.runs, smooth: state.smooth, mode, maps, runData, lrData, expectedData, lossData }), [state.runs, state.smooth, mode, maps, runData, lrData, expectedData, lossData]),
+  );
+  const { lrDatasets, lossDatasets } = useMemo(() => compareDatasets(chartInputs), [chartInputs]);
 
   const remove = (id: number) => update({ runs: state.runs.filter((r) => r !== id) });
   const add = (id: number) => !state.runs.includes(id) && state.runs.length < COMPARE_MAX && update({ runs: [...state.runs, id] });
@@ -252,4 +242,33 @@ function useSameItems<T>(items: T[]): T[] {
   const last = useRef(items);
   if (last.current.length !== items.length || last.current.some((x, i) => x !== items[i])) last.current = items;
   return last.current;
+}
+
+interface ChartInputs {
+  runIds: number[];
+  smooth: number;
+  mode: XMode;
+  maps: AxisMaps[];
+  runData: (Run | undefined)[];
+  lrData: (Series | undefined)[];
+  expectedData: (Series | undefined)[];
+  lossData: (Series | undefined)[];
+}
+
+/** The LR chart's lines (actual solid, expected dashed) and the loss chart's (EMA over faint raw), one colour per run. */
+function compareDatasets({ runIds, smooth, mode, maps, runData, lrData, expectedData, lossData }: ChartInputs): { lrDatasets: LineDataset[]; lossDatasets: LineDataset[] } {
+  const points = (s: Series | undefined, i: number, f: (b: Series['points'][number]) => number) => (s ? bucketsToXY(s.points, mode, maps[i], f) : []);
+  const lrSets: LineDataset[] = [];
+  const lossSets: LineDataset[] = [];
+  runIds.forEach((id, i) => {
+    const run = runData[i];
+    const color = PALETTE[i % PALETTE.length];
+    const name = run?.name ?? `run ${id}`;
+    lrSets.push({ label: `${name} actual`, data: points(lrData[i], i, (b) => b.value), borderColor: color, backgroundColor: color, borderWidth: 2 });
+    lrSets.push({ label: `${name} expected`, data: points(expectedData[i], i, (b) => b.value), borderColor: color, backgroundColor: color, borderDash: [6, 4], borderWidth: 1.3 });
+    const raw = points(lossData[i], i, (b) => b.value);
+    if (smooth > 0) lossSets.push({ label: `${name} raw`, data: raw, borderColor: `${color}33`, backgroundColor: `${color}33`, borderWidth: 1, hideInTooltip: true } as LineDataset);
+    lossSets.push({ label: name, data: smooth > 0 ? ema(raw as { x: number; y: number }[], smooth) : raw, borderColor: color, backgroundColor: color, borderWidth: 1.8 });
+  });
+  return { lrDatasets: lrSets, lossDatasets: lossSets };
 }
