@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { Nav } from '@/components/nav';
+import { HydratedProvider } from '@/components/time';
 import { THEME_BOOT_SCRIPT } from '@/lib/ui/theme';
 import { Providers } from '@/trpc/client';
 import { HydrationBoundary } from '@tanstack/react-query';
@@ -29,10 +30,12 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <Providers>
-          <HydrationBoundary state={navData}>
-            <Nav />
-          </HydrationBoundary>
-          <main id="main">{children}</main>
+          <HydratedProvider>
+            <HydrationBoundary state={navData}>
+              <Nav />
+            </HydrationBoundary>
+            <main id="main">{children}</main>
+          </HydratedProvider>
         </Providers>
       </body>
     </html>

@@ -7,7 +7,7 @@ import { formatLr, formatStep } from '@/lib/ui/format';
 import type { Run } from '@/trpc/types';
 
 // Memoised: a live update of one run re-renders one row, not the hundred on screen.
-export const RunRow = memo(function RunRow({ run, now, selected, onToggle, disabled }: { run: Run; now: number; selected: boolean; onToggle: (id: number) => void; disabled: boolean }) {
+export const RunRow = memo(function RunRow({ run, selected, onToggle, disabled }: { run: Run; selected: boolean; onToggle: (id: number) => void; disabled: boolean }) {
   return (
     <tr className={selected ? 'selected' : undefined} data-testid={`run-row-${run.id}`}>
       <td className="select">
@@ -50,7 +50,8 @@ export const RunRow = memo(function RunRow({ run, now, selected, onToggle, disab
         <LocalDateTime iso={run.startedAt} />
       </td>
       <td className="inline">
-        <Ago iso={run.lastSeenAt} asOf={now} />
+        {/* Counted to the table's clock (AgoClock). */}
+        <Ago iso={run.lastSeenAt} />
       </td>
     </tr>
   );

@@ -8,6 +8,7 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorState, LiveIndicator, Loading } from '@/components/states';
+import { AgoClock } from '@/components/time';
 import { COMPARE_MAX, COMPARE_MIN, compareHref } from '@/lib/ui/compare-url';
 import { applyRunUpdate, nextSort, parseRunsView, RUNS_PAGE, runsListInput, type RunsViewState, runsViewQuery, type SortKey } from '@/lib/ui/runs-view';
 import { useTRPC } from '@/trpc/client';
@@ -201,11 +202,13 @@ export function RunsTable() {
                   ))}
                 </tr>
               </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <RunRow key={r.id} run={r} now={now} selected={selected.includes(r.id)} onToggle={toggle} disabled={!selected.includes(r.id) && selected.length >= COMPARE_MAX} />
-                ))}
-              </tbody>
+              <AgoClock.Provider value={now}>
+                <tbody>
+                  {rows.map((r) => (
+                    <RunRow key={r.id} run={r} selected={selected.includes(r.id)} onToggle={toggle} disabled={!selected.includes(r.id) && selected.length >= COMPARE_MAX} />
+                  ))}
+                </tbody>
+              </AgoClock.Provider>
             </table>
           </div>
           <div className="row" style={{ marginTop: 10 }}>
