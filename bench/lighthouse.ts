@@ -1,8 +1,11 @@
 // Lighthouse (npm lighthouse, Debian's Chromium) on every page of a realistic installation
 // (156 runs, long names, NaN losses, 100+ open alerts), mobile and desktop, printed as a table.
 // Budget: every page ≥ 90 performance on mobile (Lighthouse's default throttled phone).
-//   CHROME_PATH=/usr/bin/chromium npx tsx bench/lighthouse.ts [--only runs,alerts]
+//   CHROME_PATH=/usr/bin/chromium npx tsx bench/lighthouse.ts [--only runs,alerts] [--save DIR]
+// --save writes each report's JSON (DIR/<page>-<form>.json) to see what costs the score.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
@@ -11,10 +14,13 @@ import { ensureNextBuild } from '../test/helpers/next-build';
 import { startServer } from '../test/helpers/server';
 
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
-const only = (() => {
-  const i = process.argv.indexOf('--only');
-  return i >= 0 ? process.argv[i + 1].split(',') : null;
-})();
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const only = arg('--only')?.split(',') ?? null;
+const saveDir = arg('--save');
+if (saveDir) mkdirSync(saveDir, { recursive: true });
 
 await ensureNextBuild();
 const server = await startServer({ args: [], env: { LRSCOPE_RATE_LIMIT_RPS: '100000', LRSCOPE_RATE_LIMIT_POINTS: '100000000' } });
@@ -49,6 +55,7 @@ try {
         form === 'desktop' ? desktopConfig : undefined,
       );
       const lhr = result!.lhr;
+      if (saveDir) writeFileSync(join(saveDir, `${name.replace(/\W+/g, '-').replace(/-$/, '')}-${form}.json`), JSON.stringify(lhr));
       const perf = Math.round((lhr.categories.performance.score ?? 0) * 100);
       const a11y = Math.round((lhr.categories.accessibility.score ?? 0) * 100);
       const ms = (id: string) => `${((lhr.audits[id]?.numericValue ?? 0) / 1000).toFixed(1)} s`;

@@ -1,8 +1,11 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { Nav } from '@/components/nav';
+import { HydratedProvider } from '@/components/time';
 import { THEME_BOOT_SCRIPT } from '@/lib/ui/theme';
 import { Providers } from '@/trpc/client';
+import { HydrationBoundary } from '@tanstack/react-query';
+import { prefetch } from '@/trpc/server';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -13,7 +16,9 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // The open-alerts count and the project switcher's list come with every page.
+  const navData = await prefetch(({ trpc, queryClient }) => Promise.all([queryClient.prefetchQuery(trpc.alerts.count.queryOptions()), queryClient.prefetchQuery(trpc.projects.list.queryOptions())]));
   return (
     // The theme script sets data-theme before React hydrates; the attribute is expected to differ.
     <html lang="en" suppressHydrationWarning>
@@ -25,8 +30,12 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         <Providers>
-          <Nav />
-          <main id="main">{children}</main>
+          <HydratedProvider>
+            <HydrationBoundary state={navData}>
+              <Nav />
+            </HydrationBoundary>
+            <main id="main">{children}</main>
+          </HydratedProvider>
         </Providers>
       </body>
     </html>

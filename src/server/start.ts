@@ -12,7 +12,8 @@ import { ensureDefaultProject } from './keys/ensure-default-project';
 import { createAlerting } from './alerts/alerting';
 import { guardedFetch, webhookTargetPolicy } from './alerts/guarded-fetch';
 import { createRunVerdicts } from './runs/run-verdicts';
-import { pageDataFor, providePageData } from './page-data';
+import { providePageData } from './page-data';
+import { pageDataFor } from './page-reads';
 import { DEFAULT_LOGDIR, type LogdirOptions, startLogdirs } from './logdir/logdir-service';
 
 export interface StartOptions {
@@ -66,7 +67,6 @@ export async function start({ config, pages, log = console.log, logdir }: StartO
     log(`lrscope: created project "${first.project.name}" with API key ${first.key}`);
     log('lrscope: keep this key; it is shown once (more keys: npx lrscope keys create --project NAME)');
   }
-  providePageData(pageDataFor(db.prisma));
   const handler = pages === 'none' ? undefined : await nextHandler(pages, config);
   const alerting = createAlerting(db, {
     settings: { publicUrl: config.publicUrl, webhookUrl: config.webhookUrl, webhookSecret: config.webhookSecret },
@@ -76,12 +76,14 @@ export async function start({ config, pages, log = console.log, logdir }: StartO
   const verdicts = createRunVerdicts(db);
   // Beside the SQLite file, so each database has its own copy of what training hosts ship.
   const watchDir = logdir?.watchDir ?? path.join(config.sqlitePath ? path.dirname(config.sqlitePath) : path.resolve('data'), 'watched');
+  const rateLimiter = createRateLimiter(config.rateLimits);
+  providePageData(pageDataFor(db.prisma, { db, verdicts, alerting, rateLimiter, watchDir }));
   const server = await createServer({
     watchDir,
     db,
     verdicts,
     alerting,
-    rateLimiter: createRateLimiter(config.rateLimits),
+    rateLimiter,
     host: config.host,
     port: config.port,
     dashboardToken: config.dashboardToken,

@@ -1,14 +1,11 @@
-import { Suspense } from 'react';
+import { connection } from 'next/server';
 import { PreviewView } from '@/components/preview/preview-view';
-import { Loading } from '@/components/states';
 
 export const metadata = { title: 'Schedule preview' };
 
-// Computed in the browser from the pasted config (kept in the URL); the server only serves the page.
-export default function PreviewPage() {
-  return (
-    <Suspense fallback={<Loading label="Loading the preview…" />}>
-      <PreviewView />
-    </Suspense>
-  );
+// Computed from the config kept in the URL, by pure code: the server draws the first view from the
+// request's URL (so the page arrives drawn), the browser everything after.
+export default async function PreviewPage() {
+  await connection();
+  return <PreviewView />;
 }

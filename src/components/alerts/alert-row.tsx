@@ -1,6 +1,8 @@
 // One alert in the alerts table (a card on a phone): state, what happened, the run and step.
 import Link from 'next/link';
-import { formatDateTime, formatLr, formatStep } from '@/lib/ui/format';
+import { memo } from 'react';
+import { LocalDateTime } from '@/components/time';
+import { formatLr, formatStep } from '@/lib/ui/format';
 import { CAUSE_SHORT } from '@/lib/ui/verdict-words';
 import type { Cause } from '@/lib/verdict';
 import type { Alert } from '@/trpc/types';
@@ -8,7 +10,8 @@ import { AlertDeliveries } from './delivery-badge';
 
 const STATE_TONE: Record<string, string> = { open: 'bad', acknowledged: 'warn', resolved: 'ok' };
 
-export function AlertRow({ alert: a, selected, onSelect, onAck, onRun }: { alert: Alert; selected: boolean; onSelect: (id: number, on: boolean) => void; onAck: (id: number) => void; onRun: (runId: number) => void }) {
+// Memoised: selecting or acknowledging one alert re-renders its row, not the hundreds listed.
+export const AlertRow = memo(function AlertRow({ alert: a, selected, onSelect, onAck, onRun }: { alert: Alert; selected: boolean; onSelect: (id: number, on: boolean) => void; onAck: (id: number) => void; onRun: (runId: number) => void }) {
   const open = a.state === 'open';
   return (
     <tr data-testid={`alert-row-${a.id}`} className={selected ? 'selected' : undefined}>
@@ -17,7 +20,7 @@ export function AlertRow({ alert: a, selected, onSelect, onAck, onRun }: { alert
         <span className={`badge ${STATE_TONE[a.state] ?? 'muted'}`}>{a.state}</span>
       </td>
       <td className="name truncate-host">
-        <Link href={`/runs/${a.run.id}`} className="truncate" title={a.run.name}>
+        <Link href={`/runs/${a.run.id}`} className="truncate" title={a.run.name} prefetch={false}>
           {a.run.name}
         </Link>
         <span className="muted truncate">
@@ -29,7 +32,7 @@ export function AlertRow({ alert: a, selected, onSelect, onAck, onRun }: { alert
         </span>
       </td>
       <td className="num" data-label="Step">
-        {a.step !== null ? <Link href={`/runs/${a.run.id}?step=${a.step}`}>{formatStep(a.step)}</Link> : '—'}
+        {a.step !== null ? <Link href={`/runs/${a.run.id}?step=${a.step}`} prefetch={false}>{formatStep(a.step)}</Link> : '—'}
       </td>
       <td className="wrap hide-narrow">
         <span className="clamp-2" title={a.message}>
@@ -46,7 +49,7 @@ export function AlertRow({ alert: a, selected, onSelect, onAck, onRun }: { alert
         <AlertDeliveries deliveries={a.deliveries} />
       </td>
       <td className="inline" title={a.openedAt}>
-        {formatDateTime(a.openedAt)}
+        <LocalDateTime iso={a.openedAt} />
       </td>
       <td className="inline">
         {open ? (
@@ -54,9 +57,9 @@ export function AlertRow({ alert: a, selected, onSelect, onAck, onRun }: { alert
             Acknowledge
           </button>
         ) : (
-          <span title={a.state === 'resolved' ? 'Resolved' : 'Acknowledged'}>{formatDateTime(a.resolvedAt ?? a.acknowledgedAt)}</span>
+          <span title={a.state === 'resolved' ? 'Resolved' : 'Acknowledged'}><LocalDateTime iso={a.resolvedAt ?? a.acknowledgedAt} /></span>
         )}
       </td>
     </tr>
   );
-}
+});

@@ -7,6 +7,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { RetentionPanel } from '@/components/projects/retention-panel';
 import { ErrorState, Loading } from '@/components/states';
+import { settingsProject } from '@/lib/ui/alerts-view';
 import { useTRPC } from '@/trpc/client';
 import { RecentDeliveries } from './recent-deliveries';
 import { RulesForm } from './rules-form';
@@ -21,13 +22,15 @@ export function AlertSettings({ project: asked }: { project?: string }) {
   useSubscription(trpc.live.alerts.subscriptionOptions(undefined, { onData: () => void queryClient.invalidateQueries({ queryKey: trpc.alerts.deliveries.pathKey() }) }));
 
   const names = projects.data?.map((p) => p.name) ?? [];
-  const project = asked && names.includes(asked) ? asked : names.includes('default') ? 'default' : names[0];
+  const project = settingsProject(names, asked);
 
   return (
     <>
       <div className="page-head">
         <h1>
-          <Link href="/alerts">Alerts</Link> <span className="muted">›</span> Rules &amp; webhooks
+          <Link href="/alerts" prefetch={false}>
+            Alerts
+          </Link> <span className="muted">›</span> Rules &amp; webhooks
         </h1>
         <span className="spacer" />
         {/* Drawn before the projects load, so nothing below moves when they do. */}

@@ -6,13 +6,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { Empty, ErrorState, LiveIndicator, Loading } from '@/components/states';
-import { ALERT_KINDS, type AlertsViewState, alertsViewQuery, groupByKind, KIND_WORDS, parseAlertsView } from '@/lib/ui/alerts-view';
+import { ALERT_KINDS, alertsListInput, type AlertsViewState, alertsViewQuery, groupByKind, KIND_WORDS, parseAlertsView } from '@/lib/ui/alerts-view';
 import { useTRPC } from '@/trpc/client';
 import { AlertRow } from './alert-row';
-
-const LIMIT = 200;
 
 export function AlertsView() {
   const trpc = useTRPC();
@@ -28,16 +26,22 @@ export function AlertsView() {
   };
   const [started, setStarted] = useState(false);
   const [selected, setSelected] = useState<number[]>([]);
+  // The list is read once the feed is subscribed, so no change falls between the two; a list that
+  // came with the page (read before the feed) is shown meanwhile and read again then.
+  const feedStarted = useRef(false);
   const feed = useSubscription(
     trpc.live.alerts.subscriptionOptions(undefined, {
       onData: ({ data }) => {
-        if (data.kind === 'start') setStarted(true);
-        else void queryClient.invalidateQueries({ queryKey: trpc.alerts.list.pathKey() });
+        if (data.kind === 'start') {
+          setStarted(true);
+          if (!feedStarted.current) void queryClient.invalidateQueries({ queryKey: trpc.alerts.list.pathKey(), predicate: (q) => q.state.dataUpdatedAt > 0 });
+          feedStarted.current = true;
+        } else void queryClient.invalidateQueries({ queryKey: trpc.alerts.list.pathKey() });
       },
     }),
   );
   const filter = { project: view.project, kind: view.kind, runId: view.runId };
-  const list = useQuery({ ...trpc.alerts.list.queryOptions({ state: view.tab, ...filter, limit: LIMIT }), enabled: started || feed.status === 'error' });
+  const list = useQuery({ ...trpc.alerts.list.queryOptions(alertsListInput(view)), enabled: started || feed.status === 'error' });
   const projects = useQuery(trpc.alerts.projects.queryOptions());
   const refresh = () => {
     setSelected([]);
@@ -50,7 +54,12 @@ export function AlertsView() {
   const data = list.data;
   const total = data?.kinds.reduce((n, k) => n + k.count, 0) ?? 0;
   const runName = view.runId ? (data?.alerts.find((a) => a.run.id === view.runId)?.run.name ?? `run ${view.runId}`) : null;
-  const select = (id: number, on: boolean) => setSelected((s) => (on ? [...s, id] : s.filter((x) => x !== id)));
+  const select = useCallback((id: number, on: boolean) => setSelected((s) => (on ? [...s, id] : s.filter((x) => x !== id))), []);
+  // Stable callbacks for the memoised rows; each calls the current render's action.
+  const actions = useRef({ acknowledge: (_id: number) => {}, showRun: (_runId: number) => {} });
+  actions.current = { acknowledge: (id) => acknowledge.mutate({ id }), showRun: (runId) => update({ runId }) };
+  const onAck = useCallback((id: number) => actions.current.acknowledge(id), []);
+  const onRun = useCallback((runId: number) => actions.current.showRun(runId), []);
 
   return (
     <>
@@ -58,7 +67,7 @@ export function AlertsView() {
         <h1>Alerts</h1>
         <LiveIndicator status={feed.status} />
         <span className="spacer" />
-        <Link href="/alerts/settings" className="button" data-testid="alert-settings-link">
+        <Link href="/alerts/settings" className="button" data-testid="alert-settings-link" prefetch={false}>
           Rules &amp; webhooks
         </Link>
         <div className="seg" role="group" aria-label="Which alerts">
@@ -184,7 +193,7 @@ export function AlertsView() {
                     </thead>
                     <tbody>
                       {g.alerts.map((a) => (
-                        <AlertRow key={a.id} alert={a} selected={selected.includes(a.id)} onSelect={select} onAck={(id) => acknowledge.mutate({ id })} onRun={(runId) => update({ runId })} />
+                        <AlertRow key={a.id} alert={a} selected={selected.includes(a.id)} onSelect={select} onAck={onAck} onRun={onRun} />
                       ))}
                     </tbody>
                   </table>

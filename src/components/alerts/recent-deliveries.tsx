@@ -4,7 +4,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { ErrorState, Loading } from '@/components/states';
 import { inFlight } from '@/lib/alerts/delivery-words';
-import { formatDateTime } from '@/lib/ui/format';
+import { LocalDateTime } from '@/components/time';
 import { useTRPC } from '@/trpc/client';
 import { DeliveryBadge } from './delivery-badge';
 
@@ -41,7 +41,9 @@ export function RecentDeliveries({ project }: { project: string }) {
             <tbody>
               {list.data.map((d) => (
                 <tr key={d.id}>
-                  <td>{formatDateTime(d.createdAt)}</td>
+                  <td>
+                    <LocalDateTime iso={d.createdAt} />
+                  </td>
                   <td>{EVENT[d.event] ?? d.event}</td>
                   <td>
                     <span className="mono">{d.url}</span> <span className="muted">({CHANNEL[d.channel]})</span>

@@ -2,7 +2,7 @@
 // A project's alert rules: the causes that raise an alert, the stall timeout, the quiet period,
 // and alerts on NaN loss. Checked in the page first (same limits as the API), then saved.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { ErrorState, Loading } from '@/components/states';
 import { parseRulesForm, type RulesFormValues, toFormValues } from '@/lib/alerts/rules-form';
 import { CAUSE_SHORT } from '@/lib/ui/verdict-words';
@@ -13,12 +13,12 @@ export function RulesForm({ project }: { project: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const rules = useQuery(trpc.alerts.rules.queryOptions({ project }));
-  const [values, setValues] = useState<RulesFormValues | null>(null);
+  // The saved rules until the user edits them; derived in render, so a page that came with the
+  // rules (server-rendered) shows the form at once.
+  const [edited, setValues] = useState<RulesFormValues | null>(null);
+  const values = edited ?? (rules.data ? toFormValues(rules.data) : null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    if (rules.data && !values) setValues(toFormValues(rules.data));
-  }, [rules.data, values]);
   const save = useMutation(
     trpc.alerts.setRules.mutationOptions({
       onSuccess: (data) => {

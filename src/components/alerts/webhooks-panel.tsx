@@ -5,7 +5,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ErrorState, Loading } from '@/components/states';
-import { formatDateTime } from '@/lib/ui/format';
+import { LocalDateTime } from '@/components/time';
 import { useTRPC } from '@/trpc/client';
 import { TestAlert } from './test-alert';
 
@@ -95,7 +95,7 @@ export function WebhooksPanel({ project }: { project: string }) {
                   <td style={CELL}>
                     <div className="mono">{h.url}</div>
                     <div className="muted">
-                      secret <span className="mono">{h.secretHint}</span> · added {formatDateTime(h.createdAt)}
+                      secret <span className="mono">{h.secretHint}</span> · added <LocalDateTime iso={h.createdAt} />
                     </div>
                   </td>
                   <td style={{ width: 1 }}>

@@ -103,6 +103,42 @@ function applyTheme(chart: ChartType<'line', XY[]>) {
   tooltip.borderWidth = 1;
 }
 
+/**
+ * Calls `build` once `el` is in the viewport, in a task of its own: a page's charts are built one
+ * per task as they come into view (a phone shows one or two at first), not all in one long task
+ * after the page loads. Returns a cancel.
+ */
+function whenNearViewport(el: Element, build: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const observer = new IntersectionObserver(
+    (entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      observer.disconnect();
+      timer = setTimeout(build, 0);
+    },
+    { rootMargin: '0px' },
+  );
+  observer.observe(el);
+  return () => {
+    observer.disconnect();
+    clearTimeout(timer);
+  };
+}
+
+/** Applies the current props to the chart and redraws it. */
+function redraw(chart: ChartType<'line', XY[]>, props: ChartCanvasProps) {
+  chart.data.datasets = props.datasets;
+  const scales = chart.options.scales as Record<string, { type?: string; title?: { display?: boolean; text?: string } }>;
+  scales.y.type = props.yLog ? 'logarithmic' : 'linear';
+  scales.x.title = { display: true, text: props.xTitle };
+  scales.y.title = { display: !!props.yTitle, text: props.yTitle ?? '' };
+  chart.options.plugins!.annotation = { annotations: annotationOptions(props.annotations) };
+  const x = chart.options.scales!.x as { ticks: { precision?: number } };
+  x.ticks.precision = props.integerX ? 0 : undefined;
+  applyTheme(chart);
+  chart.update('none');
+}
+
 export function ChartCanvas(props: ChartCanvasProps) {
   const theme = useTheme();
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -111,11 +147,14 @@ export function ChartCanvas(props: ChartCanvasProps) {
   propsRef.current = props;
   // A reset is not a user's zoom: do not report it back as a view.
   const resetting = useRef(false);
+  // The redraw waiting for the next frame, if any.
+  const frame = useRef(0);
 
-  // Create once; destroy on unmount.
+  // Create once, when near the viewport; destroy on unmount.
   useEffect(() => {
     let disposed = false;
-    void loadChartJs().then(({ Chart }) => {
+    let cancel = () => {};
+    const build = (Chart: typeof ChartType) => {
       if (disposed || !canvasRef.current) return;
       const p = propsRef.current;
       const report = ({ chart }: { chart: ChartType }) => {
@@ -171,28 +210,25 @@ export function ChartCanvas(props: ChartCanvasProps) {
       });
       applyTheme(chartRef.current);
       chartRef.current.update('none');
-    });
+    };
+    if (canvasRef.current) cancel = whenNearViewport(canvasRef.current, () => void loadChartJs().then(({ Chart }) => build(Chart)));
     return () => {
       disposed = true;
+      cancel();
+      cancelAnimationFrame(frame.current);
       chartRef.current?.destroy();
       chartRef.current = null;
     };
   }, []);
 
-  // Data, scales and markers: update in place.
+  // Data, scales and markers: updated in place, at most once per frame (data arriving in several
+  // replies, or a live feed, redraws once for all of it).
   useEffect(() => {
-    const chart = chartRef.current;
-    if (!chart) return;
-    chart.data.datasets = props.datasets;
-    const scales = chart.options.scales as Record<string, { type?: string; title?: { display?: boolean; text?: string } }>;
-    scales.y.type = props.yLog ? 'logarithmic' : 'linear';
-    scales.x.title = { display: true, text: props.xTitle };
-    scales.y.title = { display: !!props.yTitle, text: props.yTitle ?? '' };
-    chart.options.plugins!.annotation = { annotations: annotationOptions(props.annotations) };
-    const x = chart.options.scales!.x as { ticks: { precision?: number } };
-    x.ticks.precision = props.integerX ? 0 : undefined;
-    applyTheme(chart);
-    chart.update('none');
+    if (!chartRef.current || frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      if (chartRef.current) redraw(chartRef.current, propsRef.current);
+    });
   });
   // (The effect above runs on every render; a theme change renders this component.)
   void theme;

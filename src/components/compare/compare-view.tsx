@@ -4,7 +4,7 @@
 import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useEffect, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { StatusBadge, VerdictBadge } from '@/components/badges';
 import { ChartCanvas, type LineDataset } from '@/components/chart/chart-canvas';
 import { useProjectParam } from '@/components/nav/project-switcher';
@@ -50,7 +50,11 @@ export function CompareView() {
   const epochs = need('epoch', AXIS_SAMPLES);
   const times = need('time', AXIS_SAMPLES);
 
-  const maps: AxisMaps[] = state.runs.map((_, i) => ({ epoch: epochMap(epochs[i]?.data?.points ?? []), time: stepMap(times[i]?.data?.points ?? []) }));
+  // Derived data is recomputed only when a reply changed it, not on every render while the other
+  // forty-odd replies arrive.
+  const epochData = useSameItems(epochs.map((q) => q.data));
+  const timeData = useSameItems(times.map((q) => q.data));
+  const maps: AxisMaps[] = useMemo(() => state.runs.map((_, i) => ({ epoch: epochMap(epochData[i]?.points ?? []), time: stepMap(timeData[i]?.points ?? []) })), [state.runs, epochData, timeData]);
   const loadedMaps = maps.filter((_, i) => epochs[i]?.data && times[i]?.data);
   const available = (m: XMode) => loadedMaps.length > 0 && loadedMaps.every((mp) => axisAvailable(m, mp));
   const mode: XMode = available(state.x) ? state.x : 'step';
@@ -59,26 +63,23 @@ export function CompareView() {
   const xExact = xExactFormatter(mode);
   const onView = (range: { min: number; max: number } | null) => setZoomed(range !== null);
 
-  const runData = runs.map((q) => q.data?.run);
+  const runData = useSameItems(runs.map((q) => q.data?.run));
   const missing = runs.map((q, i) => (q.isError ? state.runs[i] : null)).filter((x): x is number => x !== null);
-  const points = (s: Series | undefined, i: number, f: (b: Series['points'][number]) => number) => (s ? bucketsToXY(s.points, mode, maps[i], f) : []);
-
-  const lrDatasets: LineDataset[] = [];
-  const lossDatasets: LineDataset[] = [];
-  state.runs.forEach((id, i) => {
-    const run = runData[i];
-    const color = PALETTE[i % PALETTE.length];
-    const name = run?.name ?? `run ${id}`;
-    lrDatasets.push({ label: `${name} actual`, data: points(lr[i]?.data, i, (b) => b.value), borderColor: color, backgroundColor: color, borderWidth: 2 });
-    lrDatasets.push({ label: `${name} expected`, data: points(expected[i]?.data, i, (b) => b.value), borderColor: color, backgroundColor: color, borderDash: [6, 4], borderWidth: 1.3 });
-    const raw = points(loss[i]?.data, i, (b) => b.value);
-    if (state.smooth > 0) lossDatasets.push({ label: `${name} raw`, data: raw, borderColor: `${color}33`, backgroundColor: `${color}33`, borderWidth: 1, hideInTooltip: true } as LineDataset);
-    lossDatasets.push({ label: name, data: state.smooth > 0 ? ema(raw as { x: number; y: number }[], state.smooth) : raw, borderColor: color, backgroundColor: color, borderWidth: 1.8 });
-  });
+  const lrData = useSameItems(lr.map((q) => q.data));
+  const expectedData = useSameItems(expected.map((q) => q.data));
+  const lossData = useSameItems(loss.map((q) => q.data));
+  // The charts' points are built from a deferred copy of the replies: in a render React can pause,
+  // not in the urgent one each reply triggers.
+  const chartInputs = useDeferredValue(
+    useMemo(() => ({ runIds: state.runs, smooth: state.smooth, mode, maps, runData, lrData, expectedData, lossData }), [state.runs, state.smooth, mode, maps, runData, lrData, expectedData, lossData]),
+  );
+  const { lrDatasets, lossDatasets } = useMemo(() => compareDatasets(chartInputs), [chartInputs]);
 
   const remove = (id: number) => update({ runs: state.runs.filter((r) => r !== id) });
   const add = (id: number) => !state.runs.includes(id) && state.runs.length < COMPARE_MAX && update({ runs: [...state.runs, id] });
-  const loading = runs.some((q) => q.isPending) || lr.some((q) => q.isPending && !q.data);
+  // What the series' arrival adds (three charts, the config and schedule comparisons) is drawn in
+  // a render React can pause to let the page respond, not in one long task.
+  const loading = useDeferredValue(runs.some((q) => q.isPending) || lr.some((q) => q.isPending && !q.data));
 
   return (
     <>
@@ -121,7 +122,7 @@ export function CompareView() {
                 return (
                   <li key={id} data-testid={`compare-run-${id}`}>
                     <span className="swatch" style={{ borderColor: PALETTE[i % PALETTE.length] }} aria-hidden="true" />
-                    <Link href={`/runs/${id}`} className="truncate" title={run?.name} style={{ maxWidth: 'min(420px, 60vw)' }}>
+                    <Link href={`/runs/${id}`} className="truncate" title={run?.name} style={{ maxWidth: 'min(420px, 60vw)' }} prefetch={false}>
                       {run?.name ?? `run ${id}`}
                     </Link>
                     {run && <VerdictBadge verdict={run.verdict} />}
@@ -234,4 +235,40 @@ function RunPicker({ selected, onAdd }: { selected: number[]; onAdd: (id: number
       )}
     </div>
   );
+}
+
+/** The same array as last render while its items are the same ones: a stable memo input for a list of query results. */
+function useSameItems<T>(items: T[]): T[] {
+  const last = useRef(items);
+  if (last.current.length !== items.length || last.current.some((x, i) => x !== items[i])) last.current = items;
+  return last.current;
+}
+
+interface ChartInputs {
+  runIds: number[];
+  smooth: number;
+  mode: XMode;
+  maps: AxisMaps[];
+  runData: (Run | undefined)[];
+  lrData: (Series | undefined)[];
+  expectedData: (Series | undefined)[];
+  lossData: (Series | undefined)[];
+}
+
+/** The LR chart's lines (actual solid, expected dashed) and the loss chart's (EMA over faint raw), one colour per run. */
+function compareDatasets({ runIds, smooth, mode, maps, runData, lrData, expectedData, lossData }: ChartInputs): { lrDatasets: LineDataset[]; lossDatasets: LineDataset[] } {
+  const points = (s: Series | undefined, i: number, f: (b: Series['points'][number]) => number) => (s ? bucketsToXY(s.points, mode, maps[i], f) : []);
+  const lrSets: LineDataset[] = [];
+  const lossSets: LineDataset[] = [];
+  runIds.forEach((id, i) => {
+    const run = runData[i];
+    const color = PALETTE[i % PALETTE.length];
+    const name = run?.name ?? `run ${id}`;
+    lrSets.push({ label: `${name} actual`, data: points(lrData[i], i, (b) => b.value), borderColor: color, backgroundColor: color, borderWidth: 2 });
+    lrSets.push({ label: `${name} expected`, data: points(expectedData[i], i, (b) => b.value), borderColor: color, backgroundColor: color, borderDash: [6, 4], borderWidth: 1.3 });
+    const raw = points(lossData[i], i, (b) => b.value);
+    if (smooth > 0) lossSets.push({ label: `${name} raw`, data: raw, borderColor: `${color}33`, backgroundColor: `${color}33`, borderWidth: 1, hideInTooltip: true } as LineDataset);
+    lossSets.push({ label: name, data: smooth > 0 ? ema(raw as { x: number; y: number }[], smooth) : raw, borderColor: color, backgroundColor: color, borderWidth: 1.8 });
+  });
+  return { lrDatasets: lrSets, lossDatasets: lossSets };
 }

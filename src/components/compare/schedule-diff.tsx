@@ -6,38 +6,19 @@ import { formatLr, formatStep, prettyJson } from '@/lib/ui/format';
 import type { Run } from '@/trpc/types';
 import { PALETTE } from './palette';
 
+const sideKey = (r: Run) => `${r.id}:${r.lastStep}:${JSON.stringify(r.schedule)}:${r.stepsPerEpoch}`;
+
 export function ScheduleDiff({ runs }: { runs: (Run | undefined)[] }) {
   const loaded = runs.filter((r): r is Run => !!r);
-  const parts = useMemo(() => {
-    const [first, ...rest] = loaded;
-    return rest.map((r) => firstDivergence(first, r, Math.max(first.lastStep ?? 0, r.lastStep ?? 0)));
-  }, [loaded.map((r) => `${r.id}:${r.lastStep}:${JSON.stringify(r.schedule)}:${r.stepsPerEpoch}`).join('|')]);
   if (loaded.length < 2) return null;
   return (
     // Run names may be one long word: they wrap rather than widen a phone's page.
     <section className="panel" aria-labelledby="cmp-schedule" data-testid="schedule-diff" style={{ overflowWrap: 'anywhere' }}>
       <h2 id="cmp-schedule">Schedules</h2>
       <ul data-testid="schedule-parting">
-        {parts.map((d, i) => {
-          const other = loaded[i + 1];
-          return (
-            <li key={other.id}>
-              {d.kind === 'parts' ? (
-                <>
-                  <strong>{other.name}</strong> parts from <strong>{loaded[0].name}</strong> at step {formatStep(d.step)}: expected LR {formatLr(d.b)} against {formatLr(d.a)}.
-                </>
-              ) : d.kind === 'same' ? (
-                <>
-                  <strong>{other.name}</strong> and <strong>{loaded[0].name}</strong> expect the same LR at every step up to {formatStep(d.upTo)}.
-                </>
-              ) : (
-                <>
-                  <strong>{other.name}</strong> against <strong>{loaded[0].name}</strong>: cannot compare, {d.reason}.
-                </>
-              )}
-            </li>
-          );
-        })}
+        {loaded.slice(1).map((other) => (
+          <Parting key={other.id} first={loaded[0]} other={other} />
+        ))}
       </ul>
       <div className="grid-2">
         {loaded.map((r, i) => (
@@ -57,5 +38,31 @@ export function ScheduleDiff({ runs }: { runs: (Run | undefined)[] }) {
         ))}
       </div>
     </section>
+  );
+}
+
+/**
+ * Where one run's expected LR parts from the first run's. One component per run: each scans every
+ * step, and React can pause between them while it draws the page, not in the middle of all nine.
+ */
+function Parting({ first, other }: { first: Run; other: Run }) {
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const d = useMemo(() => firstDivergence(first, other, Math.max(first.lastStep ?? 0, other.lastStep ?? 0)), [sideKey(first), sideKey(other)]);
+  return (
+    <li>
+      {d.kind === 'parts' ? (
+        <>
+          <strong>{other.name}</strong> parts from <strong>{first.name}</strong> at step {formatStep(d.step)}: expected LR {formatLr(d.b)} against {formatLr(d.a)}.
+        </>
+      ) : d.kind === 'same' ? (
+        <>
+          <strong>{other.name}</strong> and <strong>{first.name}</strong> expect the same LR at every step up to {formatStep(d.upTo)}.
+        </>
+      ) : (
+        <>
+          <strong>{other.name}</strong> against <strong>{first.name}</strong>: cannot compare, {d.reason}.
+        </>
+      )}
+    </li>
   );
 }

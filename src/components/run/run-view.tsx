@@ -144,7 +144,7 @@ export function RunView({ id }: { id: number }) {
   return (
     <>
       <RunTitle name={r.name} />
-      <RunHeader run={r} firstPointAt={firstPointAt} liveStatus={feed.status} />
+      <RunHeader run={r} readAt={run.dataUpdatedAt} firstPointAt={firstPointAt} liveStatus={feed.status} />
       <VerdictPanel verdict={r.verdict} />
       <LrChartPanel
         run={r}

@@ -2,18 +2,20 @@
 import Link from 'next/link';
 import { memo } from 'react';
 import { HealthBadge, StatusBadge, VerdictBadge } from '@/components/badges';
-import { formatAgo, formatDateTime, formatLr, formatStep } from '@/lib/ui/format';
+import { Ago, LocalDateTime } from '@/components/time';
+import { formatLr, formatStep } from '@/lib/ui/format';
 import type { Run } from '@/trpc/types';
 
 // Memoised: a live update of one run re-renders one row, not the hundred on screen.
-export const RunRow = memo(function RunRow({ run, now, selected, onToggle, disabled }: { run: Run; now: number; selected: boolean; onToggle: (id: number) => void; disabled: boolean }) {
+export const RunRow = memo(function RunRow({ run, selected, onToggle, disabled }: { run: Run; selected: boolean; onToggle: (id: number) => void; disabled: boolean }) {
   return (
     <tr className={selected ? 'selected' : undefined} data-testid={`run-row-${run.id}`}>
       <td className="select">
         <input type="checkbox" checked={selected} disabled={disabled} onChange={() => onToggle(run.id)} aria-label={`Select ${run.name} for compare`} />
       </td>
       <td className="name truncate-host">
-        <Link href={`/runs/${run.id}`} className="truncate" title={run.name}>
+        {/* No prefetch as a hundred rows scroll into view: a click loads the run. */}
+        <Link href={`/runs/${run.id}`} className="truncate" title={run.name} prefetch={false}>
           {run.name}
         </Link>
         {run.tags.length > 0 && (
@@ -45,10 +47,11 @@ export const RunRow = memo(function RunRow({ run, now, selected, onToggle, disab
         <HealthBadge health={run.health} />
       </td>
       <td className="hide-narrow hide-md" title={run.startedAt}>
-        {formatDateTime(run.startedAt)}
+        <LocalDateTime iso={run.startedAt} />
       </td>
-      <td className="inline" title={formatDateTime(run.lastSeenAt)}>
-        {formatAgo(run.lastSeenAt, now)}
+      <td className="inline">
+        {/* Counted to the table's clock (AgoClock). */}
+        <Ago iso={run.lastSeenAt} />
       </td>
     </tr>
   );

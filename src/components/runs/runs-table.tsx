@@ -8,8 +8,9 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorState, LiveIndicator, Loading } from '@/components/states';
+import { AgoClock } from '@/components/time';
 import { COMPARE_MAX, COMPARE_MIN, compareHref } from '@/lib/ui/compare-url';
-import { applyRunUpdate, nextSort, parseRunsView, type RunsViewState, runsViewQuery, type SortKey } from '@/lib/ui/runs-view';
+import { applyRunUpdate, nextSort, parseRunsView, RUNS_PAGE, runsListInput, type RunsViewState, runsViewQuery, type SortKey } from '@/lib/ui/runs-view';
 import { useTRPC } from '@/trpc/client';
 import type { RunsPage } from '@/trpc/types';
 import { FirstRun } from './first-run';
@@ -17,16 +18,18 @@ import { RunRow } from './run-row';
 import { RunsFilters } from './runs-filters';
 import { BulkActions, runsCsvHref } from './runs-manage-tools';
 
-const PAGE = 100;
-
-function useNow(ms = 15_000) {
-  // Re-renders relative times ("5 min ago"); no network.
-  const [now, setNow] = useState(() => Date.now());
+/**
+ * The time relative times ("5 min ago") are read against: when the data was read (the same on
+ * the server and in the browser, so the server's page hydrates as is), then a clock ticking
+ * every `ms`; no network.
+ */
+function useNow(readAt: number, ms = 15_000) {
+  const [tick, setTick] = useState(0);
   useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), ms);
+    const t = setInterval(() => setTick(Date.now()), ms);
     return () => clearInterval(t);
   }, [ms]);
-  return now;
+  return Math.max(tick, readAt);
 }
 
 // Widths for a fixed layout: the name takes what is left, so no name can push the verdict away.
@@ -54,7 +57,6 @@ export function RunsTable() {
   const view = useMemo(() => parseRunsView(new URLSearchParams(params?.toString() ?? '')), [params]);
   const [selected, setSelected] = useState<number[]>([]);
   const [live, setLive] = useState<'waiting' | 'started' | 'failed'>('waiting');
-  const now = useNow();
 
   // A user's change is a new history entry: Back undoes it.
   const update = useCallback(
@@ -65,27 +67,30 @@ export function RunsTable() {
     [view, pathname, router],
   );
 
-  const input = useMemo(
-    () => ({ project: view.project, status: view.status, flagged: view.flagged, search: view.search, archived: view.archived, sort: view.sort, dir: view.dir, limit: PAGE }),
-    [view],
-  );
+  const input = useMemo(() => runsListInput(view), [view]);
   // Keyset paging: one query per loaded page, each starting at the previous page's cursor.
   // (runs.list is a strict input; tRPC's infinite queries would add a "direction" field.)
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   useEffect(() => setCursors([undefined]), [input]);
   const pageOptions = cursors.map((cursor) => trpc.runs.list.queryOptions(cursor ? { ...input, cursor } : input));
-  // The list is read once the live feed is subscribed, so no change falls between the two.
+  // The list is read once the live feed is subscribed, so no change falls between the two. A
+  // first page that came with the page (read before the feed) is shown meanwhile, and read again
+  // once the feed has started.
   const pages = useQueries({ queries: pageOptions.map((o) => ({ ...o, enabled: live !== 'waiting' })) });
 
   // The feed's callbacks see the pages currently shown.
   const current = useRef({ keys: pageOptions.map((o) => o.queryKey), view });
   current.current = { keys: pageOptions.map((o) => o.queryKey), view };
 
+  const feedStarted = useRef(false);
   const feed = useSubscription(
     trpc.live.runs.subscriptionOptions(undefined, {
       onData: ({ data }) => {
-        if (data.kind === 'start') setLive('started');
-        else if (data.kind === 'resync') void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey() });
+        if (data.kind === 'start') {
+          setLive('started');
+          if (!feedStarted.current) void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey(), predicate: (q) => q.state.dataUpdatedAt > 0 });
+          feedStarted.current = true;
+        } else if (data.kind === 'resync') void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey() });
         else if (data.kind === 'removed') {
           for (const k of current.current.keys) queryClient.setQueryData<RunsPage>(k, (old) => old && { ...old, runs: old.runs.filter((r) => r.id !== data.runId) });
         } else {
@@ -115,6 +120,7 @@ export function RunsTable() {
   const seen = new Set<number>();
   const rows = pages.flatMap((p) => p.data?.runs ?? []).filter((r) => !seen.has(r.id) && seen.add(r.id));
   const first = pages[0];
+  const now = useNow(first?.dataUpdatedAt ?? 0);
   const last = pages[pages.length - 1];
   const nextCursor = last?.data?.nextCursor ?? null;
   const loadingMore = pages.length > 1 && !!last?.isFetching && !last.data;
@@ -196,11 +202,13 @@ export function RunsTable() {
                   ))}
                 </tr>
               </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <RunRow key={r.id} run={r} now={now} selected={selected.includes(r.id)} onToggle={toggle} disabled={!selected.includes(r.id) && selected.length >= COMPARE_MAX} />
-                ))}
-              </tbody>
+              <AgoClock.Provider value={now}>
+                <tbody>
+                  {rows.map((r) => (
+                    <RunRow key={r.id} run={r} selected={selected.includes(r.id)} onToggle={toggle} disabled={!selected.includes(r.id) && selected.length >= COMPARE_MAX} />
+                  ))}
+                </tbody>
+              </AgoClock.Provider>
             </table>
           </div>
           <div className="row" style={{ marginTop: 10 }}>
@@ -209,7 +217,7 @@ export function RunsTable() {
             </span>
             {(nextCursor || loadingMore) && (
               <button type="button" onClick={() => nextCursor && setCursors((c) => [...c, nextCursor])} disabled={loadingMore}>
-                {loadingMore ? 'Loading…' : `Load ${PAGE} more`}
+                {loadingMore ? 'Loading…' : `Load ${RUNS_PAGE} more`}
               </button>
             )}
           </div>

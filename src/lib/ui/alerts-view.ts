@@ -24,6 +24,19 @@ export function parseAlertsView(params: { get(name: string): string | null }): A
   };
 }
 
+/** Alerts read per view (newest first). */
+export const ALERTS_LIMIT = 200;
+
+/** alerts.list's input for a view: the same on the server (first view) and in the browser. */
+export function alertsListInput(v: AlertsViewState) {
+  return { state: v.tab, project: v.project, kind: v.kind, runId: v.runId, limit: ALERTS_LIMIT };
+}
+
+/** The project the settings page shows: the one asked for if it exists, else "default", else the first. */
+export function settingsProject(names: string[], asked: string | undefined): string | undefined {
+  return asked && names.includes(asked) ? asked : names.includes('default') ? 'default' : names[0];
+}
+
 export function alertsViewQuery(s: AlertsViewState): string {
   const q = new URLSearchParams();
   if (s.tab === 'resolved') q.set('state', 'resolved');

@@ -29,8 +29,11 @@ export function formatValue(v: number | null | undefined): string {
   return String(Number(v.toPrecision(4)));
 }
 
+// One formatter for every call: toLocaleString builds one per call, a cost a hundred-row table feels.
+const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 });
+
 export function formatStep(v: number | null | undefined): string {
-  return v === null || v === undefined ? '—' : v.toLocaleString('en-US');
+  return v === null || v === undefined ? '—' : GROUPED.format(v);
 }
 
 /** "just now", "42 s ago", "5 min ago", "3 h ago", "2 d ago". */
@@ -44,11 +47,12 @@ export function formatAgo(iso: string | null | undefined, now: number): string {
   return `${Math.floor(s / 86_400)} d ago`;
 }
 
-/** "2026-11-24 23:55" in the viewer's zone. */
-export function formatDateTime(iso: string | null | undefined): string {
+/** "2026-11-24 23:55" in the viewer's zone (or in UTC, where the viewer's zone is not known: on the server). */
+export function formatDateTime(iso: string | null | undefined, zone: 'local' | 'UTC' = 'local'): string {
   if (!iso) return '—';
   const d = new Date(iso);
   const p = (n: number) => String(n).padStart(2, '0');
+  if (zone === 'UTC') return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 

@@ -73,6 +73,14 @@ export function parseRunsView(params: { get(name: string): string | null }): Run
   };
 }
 
+/** Runs per page of the table. */
+export const RUNS_PAGE = 100;
+
+/** runs.list's input for the table's first page: the same on the server (first view) and in the browser. */
+export function runsListInput(v: RunsViewState) {
+  return { project: v.project, status: v.status, flagged: v.flagged, search: v.search, archived: v.archived, sort: v.sort, dir: v.dir, limit: RUNS_PAGE };
+}
+
 /** The query string for a state; defaults are left out so the plain page has a plain address. */
 export function runsViewQuery(s: RunsViewState): string {
   const q = new URLSearchParams();

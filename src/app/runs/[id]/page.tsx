@@ -1,9 +1,9 @@
+import { HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { Suspense } from 'react';
 import { RunView } from '@/components/run/run-view';
-import { Loading } from '@/components/states';
 import { pageData } from '@/server/page-data';
+import { prefetch } from '@/trpc/server';
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -22,10 +22,11 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function RunPage({ params }: Props) {
   const { id } = await params;
   if ((await runName(id)) === null) notFound();
-  // The view (zoom, x axis, log scale) is read from the URL on the client.
+  // The run comes with the page; its series are sized to the screen, so the browser reads those.
+  const state = await prefetch(({ trpc, queryClient }) => queryClient.prefetchQuery(trpc.runs.get.queryOptions({ id: Number(id) })));
   return (
-    <Suspense fallback={<Loading label="Loading run…" rows={8} />}>
+    <HydrationBoundary state={state}>
       <RunView key={id} id={Number(id)} />
-    </Suspense>
+    </HydrationBoundary>
   );
 }
