@@ -136,8 +136,7 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
       if (!(await auth.mayRead(req))) {
         return replyError(res, 401, 'UNAUTHORIZED', 'this dashboard needs its token: sign in at /login, or send Authorization: Bearer <LRSCOPE_DASHBOARD_TOKEN>');
       }
-      const wait = reads.take(clientAddress(req), 0);
-      if (wait > 0) return replyError(res, 429, 'TOO_MANY_REQUESTS', `read rate limit for this address exceeded (LRSCOPE_READ_RATE_LIMIT_RPS); retry in ${wait.toFixed(1)} s`, { 'retry-after': String(Math.ceil(wait)) });
+      if (readLimited(req, res)) return;
     }
     if (names.some(isLiveFeed)) {
       const full = feeds.take(clientAddress(req), res);
@@ -170,13 +169,25 @@ export async function createServer(opts: ServerOptions): Promise<RunningServer> 
     return trpc(req, res);
   }
 
+  /** Takes a read from the client's allowance; when it has none left, replies 429 and says so. */
+  function readLimited(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+    const wait = reads.take(clientAddress(req), 0);
+    if (wait <= 0) return false;
+    replyError(res, 429, 'TOO_MANY_REQUESTS', `read rate limit for this address exceeded (LRSCOPE_READ_RATE_LIMIT_RPS); retry in ${wait.toFixed(1)} s`, { 'retry-after': String(Math.ceil(wait)) });
+    return true;
+  }
+
   async function pages(req: http.IncomingMessage, res: http.ServerResponse, pathname: string) {
     const refused = hostGuard.refuse(req, 'page');
     if (refused) return replyError(res, 403, 'FORBIDDEN', refused);
     if (pathname === '/login') return auth.login(req, res);
     if (pathname === '/logout') return auth.logout(req, res);
     if (!opts.pages) return replyError(res, 404, 'NOT_FOUND', `no route ${pathname}: this server is API-only (/api/trpc/...)`);
-    if (!pathname.startsWith('/_next/static/') && !(await auth.admitPage(req, res))) return;
+    if (!pathname.startsWith('/_next/static/')) {
+      if (!(await auth.admitPage(req, res))) return;
+      // A page is rendered with its first view's data read in process (page-reads.ts): a read.
+      if (readLimited(req, res)) return;
+    }
     if (opts.csp) res.setHeader('content-security-policy', opts.csp);
     return opts.pages(req, res);
   }
