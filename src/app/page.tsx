@@ -1,4 +1,5 @@
 import { HydrationBoundary } from '@tanstack/react-query';
+import { headers } from 'next/headers';
 import { RunsTable } from '@/components/runs/runs-table';
 import { parseRunsView, runsListInput } from '@/lib/ui/runs-view';
 import { searchParamsOf } from '@/lib/ui/search-params';
@@ -11,9 +12,12 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function RunsPage({ searchParams }: Props) {
   const view = parseRunsView(searchParamsOf(await searchParams));
   const state = await prefetch(({ trpc, queryClient }) => Promise.all([queryClient.prefetchQuery(trpc.runs.list.queryOptions(runsListInput(view))), queryClient.prefetchQuery(trpc.alerts.projects.queryOptions())]));
+  // The Host header passed the server's allowlist before the page was rendered.
+  const host = (await headers()).get('host');
+  const origin = process.env.LRSCOPE_PUBLIC_URL?.replace(/\/$/, '') ?? `http://${host ?? '127.0.0.1:3000'}`;
   return (
     <HydrationBoundary state={state}>
-      <RunsTable />
+      <RunsTable origin={origin} />
     </HydrationBoundary>
   );
 }

@@ -3,8 +3,9 @@
 import { useEffect, useState } from 'react';
 import { curlSnippet, pythonSnippet } from '@/lib/ui/first-run';
 
-export function FirstRun() {
-  const [origin, setOrigin] = useState('http://127.0.0.1:3000');
+/** `origin`: this server as the request reached it, so the page is right before it hydrates too. */
+export function FirstRun({ origin: served }: { origin: string }) {
+  const [origin, setOrigin] = useState(served);
   const [tab, setTab] = useState<'curl' | 'python'>('curl');
   useEffect(() => setOrigin(window.location.origin), []);
   const code = tab === 'curl' ? curlSnippet(origin) : pythonSnippet(origin);

@@ -48,7 +48,8 @@ const COLUMNS: { key: SortKey | null; label: string; width: number | string; cla
 
 const SORT_WORDS: Record<SortKey, string> = { lastSeen: 'last seen', started: 'created', name: 'name', status: 'status', lastStep: 'last step', lr: 'LR now', verdict: 'verdict (flagged first)' };
 
-export function RunsTable() {
+/** `origin`: this server as the page's request reached it (the first-run snippets name it). */
+export function RunsTable({ origin }: { origin: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -131,7 +132,7 @@ export function RunsTable() {
   if (first?.isSuccess && rows.length === 0 && !anyFilter) {
     return (
       <>
-        <FirstRun />
+        <FirstRun origin={origin} />
         <p className="muted" style={{ textAlign: 'center' }}>
           <LiveIndicator status={feed.status} />
         </p>
