@@ -160,10 +160,13 @@ export interface PointStore {
   rollupParts(runId: number, series: string, cover: Cover): Promise<Part[]>;
   /** For each start, the first point in [start, to] with a value in `column`, as a one-point bucket (x axes by epoch or time). */
   firstAtOrAfter(runId: number, column: 'epoch' | 'time', starts: number[], to: number): Promise<SeriesBucket[]>;
-  /** Points written by batches after `batch` (and up to `through`, when given), in step order, at most `limit`: what live pages are sent. */
+  /** Points written by batches after `batch` (and up to `through`, MAX_BATCH when not given), in step order, at most `limit`: what live pages are sent. */
   pointsAfterBatch(runId: number, batch: number, limit: number, through?: number): Promise<StoredPoint[]>;
   /** Every logged point of a run in step order with the batch that wrote it, for the detector. */
   lrPoints(runId: number): Promise<LrPoint[]>;
   /** The LR of the last point at or before `step` that has one. */
   lrAtOrBefore(runId: number, step: number): Promise<number | undefined>;
 }
+
+/** Batch numbers are INTEGER columns (Run.batchSeq): none is above this. */
+export const MAX_BATCH = 2 ** 31 - 1;

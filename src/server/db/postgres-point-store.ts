@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ApiKeyRow, LogResult, LrPoint, PointColumn, PointInput, PointStore, RunVerdictInputs, SeriesBucket, StepRange, StoredPoint } from './point-store';
+import { type ApiKeyRow, type LogResult, type LrPoint, MAX_BATCH, type PointColumn, type PointInput, type PointStore, type RunVerdictInputs, type SeriesBucket, type StepRange, type StoredPoint } from './point-store';
 import { type MetricValue, mergeRollupRows, metricRollupRows, type Part, rollupRows } from './rollup';
 
 const COLUMNS: Record<PointColumn, string> = { lr: '"lr"', loss: '"loss"', epoch: '"epoch"', time: '"time"' };
@@ -307,7 +307,7 @@ export function createPostgresPointStore(pool: pg.Pool): PointStore {
       );
       return rows.map((r) => ({ step: r.step, value: r.v, min: r.v, max: r.v }));
     },
-    async pointsAfterBatch(runId, batch, limit, through = 2 ** 31 - 1) {
+    async pointsAfterBatch(runId, batch, limit, through = MAX_BATCH) {
       // A range of the primary key from the lowest step a later batch stored (PointBatch).
       const { rows } = await pool.query(
         `SELECT "step", "epoch", "lr", "loss", "time", "batch" FROM "Point"

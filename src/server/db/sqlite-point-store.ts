@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ApiKeyRow, LogFileProgress, LogResult, LrPoint, PointColumn, PointInput, PointStore, RunAtIngest, SeriesBucket, StepRange, StoredPoint } from './point-store';
+import { type ApiKeyRow, type LogFileProgress, type LogResult, type LrPoint, MAX_BATCH, type PointColumn, type PointInput, type PointStore, type RunAtIngest, type SeriesBucket, type StepRange, type StoredPoint } from './point-store';
 import { withLateOptimizers } from '@/lib/optimizers/optimizer-points';
 import { type MetricValue, metricRollupRows, type Part, rollupRows } from './rollup';
 
@@ -36,9 +36,6 @@ interface AlertRow {
   quietSeconds: number;
   nonfiniteLoss: number;
 }
-
-/** Batch numbers are INTEGER columns (Run.batchSeq): none is above this. */
-const MAX_BATCH = 2 ** 31 - 1;
 
 const COLUMNS: Record<PointColumn, string> = { lr: '"lr"', loss: '"loss"', epoch: '"epoch"', time: '"time"' };
 

@@ -79,6 +79,11 @@ const MAX_POINTS = 10_000;
 const MAX_TOTAL = 100_000;
 const MAX_RUNS = 64;
 
+/** A chunk of rows as reads return them: in step order. */
+function chunk(upTo: number, rows: StoredPoint[]): Chunk {
+  return { upTo, firstStep: rows[0].step, lastStep: rows[rows.length - 1].step, rows };
+}
+
 const perBus = new WeakMap<LiveBus, RunTails>();
 
 /** The tails of one bus, started on first use. */
@@ -129,21 +134,14 @@ export function createRunTails(bus: LiveBus, read: ReadAfter, { maxPoints = MAX_
     t.done = number;
     t.merged.clear();
     if (rows.length === 0) return;
-    let upTo = t.to;
-    let firstStep = rows[0].step;
-    let lastStep = rows[0].step;
-    for (const p of rows) {
-      if (p.batch > upTo) upTo = p.batch;
-      if (p.step < firstStep) firstStep = p.step;
-      if (p.step > lastStep) lastStep = p.step;
-    }
+    const upTo = rows.reduce((m, p) => Math.max(m, p.batch), t.to);
     if (rows.length > maxPoints) {
       // More than a tail holds (a huge batch, an import): its pages re-read the run, and the next
       // page to ask starts a new tail at its own batch.
       forget(runId, t);
       return;
     }
-    t.chunks.push({ upTo, firstStep, lastStep, rows });
+    t.chunks.push(chunk(upTo, rows));
     t.count += rows.length;
     total += rows.length;
     t.to = upTo;
@@ -184,13 +182,7 @@ export function createRunTails(bus: LiveBus, read: ReadAfter, { maxPoints = MAX_
     if (t.dropped || t.from !== from) return true;
     if (t.count + below.length > maxPoints) return false;
     if (below.length > 0) {
-      let firstStep = below[0].step;
-      let lastStep = below[0].step;
-      for (const p of below) {
-        if (p.step < firstStep) firstStep = p.step;
-        if (p.step > lastStep) lastStep = p.step;
-      }
-      t.chunks.unshift({ upTo: from, firstStep, lastStep, rows: below });
+      t.chunks.unshift(chunk(from, below));
       t.count += below.length;
       total += below.length;
     }
