@@ -143,7 +143,8 @@ describe('managing runs in the browser', () => {
     await diff.waitFor();
     expect(await diff.locator('tbody th').allTextContents()).toEqual(['batch_size', 'optimizer.momentum']);
     expect(await diff.locator('tbody tr').first().locator('td').allTextContents()).toEqual(['64', '128']);
-    expect(await page.getByTestId('schedule-parting').textContent()).toBe('cmp-b parts from cmp-a at step 2,000: expected LR 0.05 against 0.025.');
+    // The schedule library loads with the section, after the charts: "Comparing the schedules…" first.
+    await expect.poll(() => page.getByTestId('schedule-parting').textContent()).toBe('cmp-b parts from cmp-a at step 2,000: expected LR 0.05 against 0.025.');
     await page.getByTestId('compare-metric-chart').waitFor();
     expect(await page.getByLabel('Metric to compare').inputValue()).toBe('accuracy');
     await screenshot(page, 'compare-diff');

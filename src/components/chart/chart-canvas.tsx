@@ -3,10 +3,10 @@
 // in as sorted {x, y} arrays (parsing off, animations off); updates reuse the chart with
 // update('none'), so a live append does not rebuild it and a zoom survives new data. Zoom and
 // pan report the visible x range so the page can fetch that range at full detail.
-import type { Chart as ChartType, ChartDataset, ScatterDataPoint } from 'chart.js';
+import type { Chart as ChartType, ChartDataset, ChartOptions, ScatterDataPoint } from 'chart.js';
 import { useEffect, useRef } from 'react';
 import { useTheme } from '@/components/theme-toggle';
-import { exactNumber } from '@/lib/ui/format';
+import { exactNumber, formatStep } from '@/lib/ui/format';
 
 export type XY = ScatterDataPoint;
 export type LineDataset = ChartDataset<'line', XY[]>;
@@ -40,16 +40,23 @@ export interface ChartCanvasProps {
   testId?: string;
 }
 
-let registered: Promise<typeof import('chart.js')> | null = null;
+let registered: Promise<typeof ChartType> | null = null;
+
+/** A macrotask boundary: what comes after runs in a task of its own. */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 // chartjs-plugin-zoom pulls in hammerjs, which needs `window`: load everything in the browser only.
+// Chart.js and each plugin are evaluated in tasks of their own: together they are one long task
+// on a phone, and the page cannot answer a tap until it ends.
 function loadChartJs() {
   registered ??= (async () => {
-    const chartjs = await import('chart.js');
-    const [{ default: annotation }, { default: zoom }] = await Promise.all([import('chartjs-plugin-annotation'), import('chartjs-plugin-zoom')]);
-    const { Chart, LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Filler, Tooltip, Decimation } = chartjs;
-    Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Filler, Tooltip, Decimation, annotation, zoom);
-    return chartjs;
+    const { Chart } = await import('./chart-setup');
+    await nextTask();
+    const { default: annotation } = await import('chartjs-plugin-annotation');
+    await nextTask();
+    const { default: zoom } = await import('chartjs-plugin-zoom');
+    Chart.register(annotation, zoom);
+    return Chart;
   })();
   return registered;
 }
@@ -87,15 +94,16 @@ function themeColors() {
   return { text: get('--muted', '#525b69'), grid: get('--chart-grid', 'rgba(0,0,0,0.1)'), panel: get('--panel', '#fff'), fg: get('--text', '#111827') };
 }
 
-function applyTheme(chart: ChartType<'line', XY[]>) {
+/** Paints the page's theme into a chart's options (before it is built, or before a redraw). */
+function applyTheme(options: ChartOptions<'line'>) {
   const c = themeColors();
-  const scales = chart.options.scales as Record<string, { ticks?: { color?: string }; grid?: { color?: string }; title?: { color?: string } }>;
+  const scales = options.scales as Record<string, { ticks?: { color?: string }; grid?: { color?: string }; title?: { color?: string } }>;
   for (const axis of Object.values(scales)) {
     axis.ticks = { ...axis.ticks, color: c.text };
     axis.grid = { ...axis.grid, color: c.grid };
     axis.title = { ...axis.title, color: c.text };
   }
-  const tooltip = chart.options.plugins!.tooltip!;
+  const tooltip = options.plugins!.tooltip!;
   tooltip.backgroundColor = c.panel;
   tooltip.titleColor = c.fg;
   tooltip.bodyColor = c.fg;
@@ -104,22 +112,26 @@ function applyTheme(chart: ChartType<'line', XY[]>) {
 }
 
 /**
- * Calls `build` once `el` is in the viewport, in a task of its own: a page's charts are built one
- * per task as they come into view (a phone shows one or two at first), not all in one long task
- * after the page loads. Returns a cancel.
+ * Calls `build` with Chart.js once `el` is in the viewport, in a task of its own: a page's charts
+ * are built one per task as they come into view (a phone shows one or two at first), not all in
+ * the task that finished loading Chart.js. Returns a cancel.
  */
-function whenNearViewport(el: Element, build: () => void): () => void {
+function whenNearViewport(el: Element, build: (chart: typeof ChartType) => void): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelled = false;
   const observer = new IntersectionObserver(
     (entries) => {
       if (!entries.some((e) => e.isIntersecting)) return;
       observer.disconnect();
-      timer = setTimeout(build, 0);
+      void loadChartJs().then((Chart) => {
+        if (!cancelled) timer = setTimeout(() => build(Chart), 0);
+      });
     },
     { rootMargin: '0px' },
   );
   observer.observe(el);
   return () => {
+    cancelled = true;
     observer.disconnect();
     clearTimeout(timer);
   };
@@ -135,7 +147,7 @@ function redraw(chart: ChartType<'line', XY[]>, props: ChartCanvasProps) {
   chart.options.plugins!.annotation = { annotations: annotationOptions(props.annotations) };
   const x = chart.options.scales!.x as { ticks: { precision?: number } };
   x.ticks.precision = props.integerX ? 0 : undefined;
-  applyTheme(chart);
+  applyTheme(chart.options);
   chart.update('none');
 }
 
@@ -162,56 +174,53 @@ export function ChartCanvas(props: ChartCanvasProps) {
         const x = chart.scales.x;
         propsRef.current.onView?.({ min: x.min, max: x.max });
       };
-      chartRef.current = new Chart<'line', XY[]>(canvasRef.current, {
-        type: 'line',
-        data: { datasets: p.datasets },
-        options: {
-          animation: false,
-          parsing: false,
-          normalized: true,
-          responsive: true,
-          maintainAspectRatio: false,
-          spanGaps: true,
-          interaction: { mode: 'nearest', axis: 'x', intersect: false },
-          elements: { point: { radius: 0, hitRadius: 6, hoverRadius: 3 }, line: { borderWidth: 1.6, tension: 0 } },
-          scales: {
-            x: {
-              type: 'linear',
-              title: { display: true, text: p.xTitle },
-              // The axis ends of a zoom are wherever the drag stopped: no label there, only on round ticks.
-              ticks: { maxRotation: 0, autoSkipPadding: 16, includeBounds: false, precision: p.integerX ? 0 : undefined, callback: (v) => (propsRef.current.xFormat ? propsRef.current.xFormat(Number(v)) : Number(v).toLocaleString('en-US')) },
-            },
-            y: { type: p.yLog ? 'logarithmic' : 'linear', title: { display: !!p.yTitle, text: p.yTitle ?? '' }, ticks: { callback: (v) => (propsRef.current.yFormat ? propsRef.current.yFormat(Number(v)) : String(v)) } },
+      const options: ChartOptions<'line'> = {
+        animation: false,
+        parsing: false,
+        normalized: true,
+        responsive: true,
+        maintainAspectRatio: false,
+        spanGaps: true,
+        interaction: { mode: 'nearest', axis: 'x', intersect: false },
+        elements: { point: { radius: 0, hitRadius: 6, hoverRadius: 3 }, line: { borderWidth: 1.6, tension: 0 } },
+        scales: {
+          x: {
+            type: 'linear',
+            title: { display: true, text: p.xTitle },
+            // The axis ends of a zoom are wherever the drag stopped: no label there, only on round ticks.
+            ticks: { maxRotation: 0, autoSkipPadding: 16, includeBounds: false, precision: p.integerX ? 0 : undefined, callback: (v) => (propsRef.current.xFormat ? propsRef.current.xFormat(Number(v)) : formatStep(Number(v))) },
           },
-          plugins: {
-            legend: { display: false },
-            decimation: { enabled: true, algorithm: 'min-max' },
-            tooltip: {
-              callbacks: {
-                title: (items) => {
-                  if (!items[0]) return '';
-                  const x = items[0].parsed.x ?? 0;
-                  const f = propsRef.current.xTooltip ?? propsRef.current.xFormat;
-                  return `${propsRef.current.xTitle} ${f ? f(x) : x.toLocaleString('en-US')}`;
-                },
-                // Exact values: a user reading 7.5e-3 off a tooltip wants 0.0075 or 0.00749, not a rounding.
-                label: (item) => `${item.dataset.label}: ${exactNumber(item.parsed.y ?? 0)}`,
+          y: { type: p.yLog ? 'logarithmic' : 'linear', title: { display: !!p.yTitle, text: p.yTitle ?? '' }, ticks: { callback: (v) => (propsRef.current.yFormat ? propsRef.current.yFormat(Number(v)) : String(v)) } },
+        },
+        plugins: {
+          legend: { display: false },
+          decimation: { enabled: true, algorithm: 'min-max' },
+          tooltip: {
+            callbacks: {
+              title: (items) => {
+                if (!items[0]) return '';
+                const x = items[0].parsed.x ?? 0;
+                const f = propsRef.current.xTooltip ?? propsRef.current.xFormat;
+                return `${propsRef.current.xTitle} ${f ? f(x) : formatStep(x)}`;
               },
-              filter: (item) => !(item.dataset as { hideInTooltip?: boolean }).hideInTooltip,
+              // Exact values: a user reading 7.5e-3 off a tooltip wants 0.0075 or 0.00749, not a rounding.
+              label: (item) => `${item.dataset.label}: ${exactNumber(item.parsed.y ?? 0)}`,
             },
-            annotation: { annotations: annotationOptions(p.annotations) },
-            zoom: {
-              limits: { x: { minRange: 1 } },
-              pan: { enabled: true, mode: 'x', modifierKey: 'shift', onPanComplete: report },
-              zoom: { mode: 'x', wheel: { enabled: true, modifierKey: 'ctrl' }, drag: { enabled: true, backgroundColor: 'rgba(37, 99, 235, 0.12)' }, pinch: { enabled: true }, onZoomComplete: report },
-            },
+            filter: (item) => !(item.dataset as { hideInTooltip?: boolean }).hideInTooltip,
+          },
+          annotation: { annotations: annotationOptions(p.annotations) },
+          zoom: {
+            limits: { x: { minRange: 1 } },
+            pan: { enabled: true, mode: 'x', modifierKey: 'shift', onPanComplete: report },
+            zoom: { mode: 'x', wheel: { enabled: true, modifierKey: 'ctrl' }, drag: { enabled: true, backgroundColor: 'rgba(37, 99, 235, 0.12)' }, pinch: { enabled: true }, onZoomComplete: report },
           },
         },
-      });
-      applyTheme(chartRef.current);
-      chartRef.current.update('none');
+      };
+      // Themed before it is built: a second update to paint it costs as much as drawing it again.
+      applyTheme(options);
+      chartRef.current = new Chart<'line', XY[]>(canvasRef.current, { type: 'line', data: { datasets: p.datasets }, options });
     };
-    if (canvasRef.current) cancel = whenNearViewport(canvasRef.current, () => void loadChartJs().then(({ Chart }) => build(Chart)));
+    if (canvasRef.current) cancel = whenNearViewport(canvasRef.current, build);
     return () => {
       disposed = true;
       cancel();

@@ -4,7 +4,7 @@
 import { keepPreviousData, useQueries, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { StatusBadge, VerdictBadge } from '@/components/badges';
 import { ChartCanvas, type LineDataset } from '@/components/chart/chart-canvas';
 import { useProjectParam } from '@/components/nav/project-switcher';
@@ -20,6 +20,10 @@ import { ConfigDiff } from './config-diff';
 import { MetricOverlay } from './metric-overlay';
 import { PALETTE } from './palette';
 import { ScheduleDiff } from './schedule-diff';
+
+// The compare charts' props are stable between replies (memoised data and formatters): the many
+// renders the series' arrival causes skip them.
+const CompareChart = memo(ChartCanvas);
 
 // Epoch and time only map steps to x values: a few hundred samples draw the axis as well as more.
 const AXIS_SAMPLES = 300;
@@ -42,13 +46,12 @@ export function CompareView() {
     setResetKey((k) => k + 1);
   };
 
-  const runs = useQueries({ queries: state.runs.map((id) => trpc.runs.get.queryOptions({ id })) });
-  const need = (metric: string, points: number) => useQueries({ queries: state.runs.map((id) => ({ ...trpc.runs.series.queryOptions({ runId: id, metric, maxPoints: points }), placeholderData: keepPreviousData })) });
-  const lr = need('lr', maxPoints);
-  const expected = need('expected_lr', maxPoints);
-  const loss = need('loss', maxPoints);
-  const epochs = need('epoch', AXIS_SAMPLES);
-  const times = need('time', AXIS_SAMPLES);
+  const runs = useQueries({ queries: useMemo(() => state.runs.map((id) => trpc.runs.get.queryOptions({ id })), [trpc, state.runs]) });
+  const lr = useSeries(state.runs, 'lr', maxPoints);
+  const expected = useSeries(state.runs, 'expected_lr', maxPoints);
+  const loss = useSeries(state.runs, 'loss', maxPoints);
+  const epochs = useSeries(state.runs, 'epoch', AXIS_SAMPLES);
+  const times = useSeries(state.runs, 'time', AXIS_SAMPLES);
 
   // Derived data is recomputed only when a reply changed it, not on every render while the other
   // forty-odd replies arrive.
@@ -59,9 +62,10 @@ export function CompareView() {
   const available = (m: XMode) => loadedMaps.length > 0 && loadedMaps.every((mp) => axisAvailable(m, mp));
   const mode: XMode = available(state.x) ? state.x : 'step';
   const spanMs = mode === 'wall' ? Math.max(0, ...maps.map((m) => (m.time.values.length ? (m.time.values[m.time.values.length - 1] - m.time.values[0]) * 1000 : 0))) : undefined;
-  const xFmt = xFormatter(mode, spanMs);
-  const xExact = xExactFormatter(mode);
-  const onView = (range: { min: number; max: number } | null) => setZoomed(range !== null);
+  // Stable while the axis is: the charts and sections below skip the render each reply causes.
+  const xFmt = useMemo(() => xFormatter(mode, spanMs), [mode, spanMs]);
+  const xExact = useMemo(() => xExactFormatter(mode), [mode]);
+  const onView = useCallback((range: { min: number; max: number } | null) => setZoomed(range !== null), []);
 
   const runData = useSameItems(runs.map((q) => q.data?.run));
   const missing = runs.map((q, i) => (q.isError ? state.runs[i] : null)).filter((x): x is number => x !== null);
@@ -161,7 +165,7 @@ export function CompareView() {
             {loading ? (
               <ChartPlaceholder />
             ) : (
-              <ChartCanvas testId="compare-lr-chart" label={`Learning rate of ${state.runs.length} runs by ${X_TITLES[mode]}`} datasets={lrDatasets} xTitle={X_TITLES[mode]} xFormat={xFmt} yFormat={formatLr} integerX={mode === 'step'} xTooltip={xExact} yLog={yLog} yTitle="learning rate" resetKey={`${mode}-${resetKey}`} onView={onView} />
+              <CompareChart testId="compare-lr-chart" label={`Learning rate of ${state.runs.length} runs by ${X_TITLES[mode]}`} datasets={lrDatasets} xTitle={X_TITLES[mode]} xFormat={xFmt} yFormat={formatLr} integerX={mode === 'step'} xTooltip={xExact} yLog={yLog} yTitle="learning rate" resetKey={`${mode}-${resetKey}`} onView={onView} />
             )}
           </section>
           <section className="panel" aria-labelledby="cmp-loss" aria-busy={loading}>
@@ -169,7 +173,7 @@ export function CompareView() {
             {loading ? (
               <ChartPlaceholder />
             ) : (
-              <ChartCanvas testId="compare-loss-chart" label={`Loss of ${state.runs.length} runs by ${X_TITLES[mode]}`} datasets={lossDatasets} xTitle={X_TITLES[mode]} xFormat={xFmt} integerX={mode === 'step'} xTooltip={xExact} yFormat={formatValue} resetKey={`${mode}-${resetKey}`} onView={onView} />
+              <CompareChart testId="compare-loss-chart" label={`Loss of ${state.runs.length} runs by ${X_TITLES[mode]}`} datasets={lossDatasets} xTitle={X_TITLES[mode]} xFormat={xFmt} integerX={mode === 'step'} xTooltip={xExact} yFormat={formatValue} resetKey={`${mode}-${resetKey}`} onView={onView} />
             )}
           </section>
           {!loading && (
@@ -235,6 +239,16 @@ function RunPicker({ selected, onAdd }: { selected: number[]; onAdd: (id: number
       )}
     </div>
   );
+}
+
+/**
+ * One series per compared run. The query list is the same array from render to render, so React
+ * Query reuses its options (keys hashed once) instead of redoing them all on every reply.
+ */
+function useSeries(runIds: number[], metric: string, maxPoints: number) {
+  const trpc = useTRPC();
+  const queries = useMemo(() => runIds.map((id) => ({ ...trpc.runs.series.queryOptions({ runId: id, metric, maxPoints }), placeholderData: keepPreviousData })), [trpc, runIds, metric, maxPoints]);
+  return useQueries({ queries });
 }
 
 /** The same array as last render while its items are the same ones: a stable memo input for a list of query results. */

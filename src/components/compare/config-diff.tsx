@@ -1,10 +1,11 @@
 // "What did I change?": the config keys on which the compared runs differ, side by side. Long
 // values are cut; the whole value shows on hover (and to screen readers, as the cell's title).
+import { memo } from 'react';
 import { configDiff, truncate } from '@/lib/compare/config-diff';
 import type { Run } from '@/trpc/types';
 import { PALETTE } from './palette';
 
-export function ConfigDiff({ runs }: { runs: (Run | undefined)[] }) {
+export const ConfigDiff = memo(function ConfigDiff({ runs }: { runs: (Run | undefined)[] }) {
   const loaded = runs.filter((r): r is Run => !!r);
   if (loaded.length < 2) return null;
   const rows = configDiff(loaded.map((r) => r.config));
@@ -47,4 +48,4 @@ export function ConfigDiff({ runs }: { runs: (Run | undefined)[] }) {
       )}
     </section>
   );
-}
+});

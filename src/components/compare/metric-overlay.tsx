@@ -2,7 +2,7 @@
 // Any metric the compared runs logged (val loss, accuracy, grad norm, ...), overlaid, on the
 // same x axis as the LR and loss charts.
 import { keepPreviousData, useQueries } from '@tanstack/react-query';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { ChartCanvas, type LineDataset } from '@/components/chart/chart-canvas';
 import { type AxisMaps, bucketsToXY, X_TITLES, type XMode } from '@/lib/ui/axes';
 import { formatValue } from '@/lib/ui/format';
@@ -12,7 +12,7 @@ import { PALETTE } from './palette';
 
 const MAX_POINTS = 1500;
 
-export function MetricOverlay({ ids, runs, mode, maps, xFormat }: { ids: number[]; runs: (Run | undefined)[]; mode: XMode; maps: AxisMaps[]; xFormat: (v: number) => string }) {
+export const MetricOverlay = memo(function MetricOverlay({ ids, runs, mode, maps, xFormat }: { ids: number[]; runs: (Run | undefined)[]; mode: XMode; maps: AxisMaps[]; xFormat: (v: number) => string }) {
   const trpc = useTRPC();
   const names = [...new Set(runs.flatMap((r) => r?.metricNames ?? []))].sort();
   const [picked, setPicked] = useState<string | null>(null);
@@ -51,4 +51,4 @@ export function MetricOverlay({ ids, runs, mode, maps, xFormat }: { ids: number[
       <ChartCanvas testId="compare-metric-chart" label={`${metric} of ${datasets.length} runs by ${X_TITLES[mode]}`} datasets={datasets} xTitle={X_TITLES[mode]} xFormat={xFormat} yFormat={formatValue} yTitle={metric} resetKey={`${mode}:${metric}`} />
     </section>
   );
-}
+});

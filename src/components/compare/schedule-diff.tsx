@@ -1,24 +1,40 @@
 // The compared runs' schedule specs side by side, and for each run after the first the step at
 // which its expected LR parts from the first run's.
-import { useMemo } from 'react';
-import { firstDivergence } from '@/lib/compare/schedule-divergence';
+import { memo, useEffect, useMemo, useState } from 'react';
+import type { firstDivergence as FirstDivergence } from '@/lib/compare/schedule-divergence';
 import { formatLr, formatStep, prettyJson } from '@/lib/ui/format';
 import type { Run } from '@/trpc/types';
 import { PALETTE } from './palette';
 
 const sideKey = (r: Run) => `${r.id}:${r.lastStep}:${JSON.stringify(r.schedule)}:${r.stepsPerEpoch}`;
 
-export function ScheduleDiff({ runs }: { runs: (Run | undefined)[] }) {
+/**
+ * The schedule library (every scheduler's formula and parameter rules), loaded when this section
+ * is first drawn rather than with the page: a phone evaluates it after the charts, in a task of
+ * its own.
+ */
+function useFirstDivergence(): typeof FirstDivergence | null {
+  const [fn, setFn] = useState<{ f: typeof FirstDivergence } | null>(null);
+  useEffect(() => {
+    let live = true;
+    void import('@/lib/compare/schedule-divergence').then((m) => live && setFn({ f: m.firstDivergence }));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return fn?.f ?? null;
+}
+
+export const ScheduleDiff = memo(function ScheduleDiff({ runs }: { runs: (Run | undefined)[] }) {
+  const divergence = useFirstDivergence();
   const loaded = runs.filter((r): r is Run => !!r);
   if (loaded.length < 2) return null;
   return (
     // Run names may be one long word: they wrap rather than widen a phone's page.
     <section className="panel" aria-labelledby="cmp-schedule" data-testid="schedule-diff" style={{ overflowWrap: 'anywhere' }}>
       <h2 id="cmp-schedule">Schedules</h2>
-      <ul data-testid="schedule-parting">
-        {loaded.slice(1).map((other) => (
-          <Parting key={other.id} first={loaded[0]} other={other} />
-        ))}
+      <ul data-testid="schedule-parting" aria-busy={!divergence}>
+        {divergence ? loaded.slice(1).map((other) => <Parting key={other.id} first={loaded[0]} other={other} divergence={divergence} />) : <li className="muted">Comparing the schedules…</li>}
       </ul>
       <div className="grid-2">
         {loaded.map((r, i) => (
@@ -39,15 +55,15 @@ export function ScheduleDiff({ runs }: { runs: (Run | undefined)[] }) {
       </div>
     </section>
   );
-}
+});
 
 /**
  * Where one run's expected LR parts from the first run's. One component per run: each scans every
  * step, and React can pause between them while it draws the page, not in the middle of all nine.
  */
-function Parting({ first, other }: { first: Run; other: Run }) {
+function Parting({ first, other, divergence }: { first: Run; other: Run; divergence: typeof FirstDivergence }) {
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const d = useMemo(() => firstDivergence(first, other, Math.max(first.lastStep ?? 0, other.lastStep ?? 0)), [sideKey(first), sideKey(other)]);
+  const d = useMemo(() => divergence(first, other, Math.max(first.lastStep ?? 0, other.lastStep ?? 0)), [divergence, sideKey(first), sideKey(other)]);
   return (
     <li>
       {d.kind === 'parts' ? (

@@ -2,6 +2,8 @@
 // by step; epoch and time come as samples (step → epoch, step → time) that are interpolated
 // here, and inverted to turn a zoomed x range back into steps for the next fetch. Pure.
 
+import { formatStep } from './format';
+
 export type XMode = 'step' | 'epoch' | 'wall' | 'relative';
 
 export const X_MODES: { mode: XMode; label: string }[] = [
@@ -159,7 +161,7 @@ export function xFormatter(mode: XMode, spanMs?: number): (v: number) => string 
   switch (mode) {
     case 'step':
       // Ticks of a zoomed axis can fall between steps; a step is a whole number.
-      return (v) => (!Number.isInteger(v) ? '' : Math.abs(v) >= 1e6 ? `${Number((v / 1e6).toPrecision(3))}M` : Math.abs(v) >= 1e4 ? `${Number((v / 1e3).toPrecision(3))}k` : v.toLocaleString('en-US'));
+      return (v) => (!Number.isInteger(v) ? '' : Math.abs(v) >= 1e6 ? `${Number((v / 1e6).toPrecision(3))}M` : Math.abs(v) >= 1e4 ? `${Number((v / 1e3).toPrecision(3))}k` : formatStep(v));
     case 'epoch':
       return (v) => String(Number(v.toFixed(2)));
     case 'wall':
