@@ -328,6 +328,21 @@ const PROCS: Proc[] = [
       ),
   },
   {
+    name: 'runs.compareSeries',
+    kind: 'query',
+    numRuns: 160,
+    cases: () =>
+      breakOne(
+        () => ({ runId, maxPoints: 100, axisSamples: 50 }),
+        {
+          runId: notId,
+          maxPoints: fc.oneof(notNumber, nonPositiveInt, fractional, fc.integer({ min: 10_001, max: 1e9 })),
+          axisSamples: fc.oneof(notNumber, nonPositiveInt, fractional, fc.integer({ min: 10_001, max: 1e9 })),
+        },
+        ['runId', 'maxPoints', 'axisSamples'],
+      ),
+  },
+  {
     name: 'alerts.list',
     kind: 'query',
     numRuns: 200,

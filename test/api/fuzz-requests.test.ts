@@ -24,7 +24,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const PROCEDURES = ['runs.list', 'runs.get', 'runs.log', 'runs.create', 'runs.series', 'alerts.setRules', 'alerts.acknowledge', 'alerts.addWebhook', 'live.run', 'live.runs', 'nope', ''];
+const PROCEDURES = ['runs.list', 'runs.get', 'runs.log', 'runs.create', 'runs.series', 'runs.compareSeries', 'alerts.setRules', 'alerts.acknowledge', 'alerts.addWebhook', 'live.run', 'live.runs', 'nope', ''];
 const segment = fc.oneof(
   fc.constantFrom('api', 'trpc', '_next', 'static', '..', '.', '%2e%2e', '%2F', '%5C', '%E0', '%', '%00', 'healthz', 'login', 'logout', 'alerts', 'runs', '~', '%C3%A9', '😀'),
   fc.string({ maxLength: 12 }).map(encodeURIComponent),

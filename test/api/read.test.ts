@@ -82,6 +82,29 @@ describe('runs.get', () => {
   });
 });
 
+describe('runs.compareSeries', () => {
+  it("is the compare page's five series of one run, each what runs.series answers for it", async () => {
+    const schedule = { name: 'MultiStepLR', params: { milestones: [2, 4], gamma: 0.5 }, interval: 'epoch', baseLr: 0.1 };
+    const id = await create({ name: 'compare-bundle', schedule, stepsPerEpoch: 10 });
+    await log(id, Array.from({ length: 60 }, (_, i) => ({ step: i, epoch: i / 10, lr: 0.1 * 0.5 ** (Math.floor(i / 20)), loss: 2 - i / 60, time: 1_700_000_000 + i })));
+    const bundle = data<any>(await query(server.url, 'runs.compareSeries', { runId: id, maxPoints: 12, axisSamples: 5 }));
+    const series = async (metric: string, maxPoints: number) => data<any>(await query(server.url, 'runs.series', { runId: id, metric, maxPoints }));
+    expect(bundle).toEqual({ lr: await series('lr', 12), expected: await series('expected_lr', 12), loss: await series('loss', 12), epoch: await series('epoch', 5), time: await series('time', 5) });
+    // Drawn series at the chart's width, axis samples fewer: each asked size is honoured.
+    expect(bundle.lr.points).toHaveLength(12);
+    expect(bundle.epoch.points).toHaveLength(5);
+    expect(bundle.expected.points.map((p: any) => p.value)).toContain(0.025);
+  });
+
+  it('404 for a run that does not exist, and empty series for a run with no points', async () => {
+    const missing = await query(server.url, 'runs.compareSeries', { runId: 9_999_999, maxPoints: 10, axisSamples: 10 });
+    expect(missing.status).toBe(404);
+    const id = await create({ name: 'compare-empty' });
+    const empty = data<any>(await query(server.url, 'runs.compareSeries', { runId: id, maxPoints: 10, axisSamples: 10 }));
+    expect(Object.values(empty).map((s: any) => s.points)).toEqual([[], [], [], [], []]);
+  });
+});
+
 describe('runs.series', () => {
   it('returns raw points when they fit, buckets with min and max when they do not', async () => {
     const id = await create({ name: 'series' });

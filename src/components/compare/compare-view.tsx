@@ -15,7 +15,7 @@ import { COMPARE_MAX, COMPARE_MIN, type CompareState, compareQuery, parseCompare
 import { ema } from '@/lib/ui/ema';
 import { formatLr, formatValue } from '@/lib/ui/format';
 import { useTRPC } from '@/trpc/client';
-import type { Run, Series } from '@/trpc/types';
+import type { CompareSeries, Run, Series } from '@/trpc/types';
 import { ConfigDiff } from './config-diff';
 import { MetricOverlay } from './metric-overlay';
 import { PALETTE } from './palette';
@@ -47,18 +47,15 @@ export function CompareView() {
   };
 
   const runs = useQueries({ queries: useMemo(() => state.runs.map((id) => trpc.runs.get.queryOptions({ id })), [trpc, state.runs]) });
-  const lr = useSeries(state.runs, 'lr', maxPoints);
-  const expected = useSeries(state.runs, 'expected_lr', maxPoints);
-  const loss = useSeries(state.runs, 'loss', maxPoints);
-  const epochs = useSeries(state.runs, 'epoch', AXIS_SAMPLES);
-  const times = useSeries(state.runs, 'time', AXIS_SAMPLES);
-
-  // Derived data is recomputed only when a reply changed it, not on every render while the other
-  // forty-odd replies arrive.
-  const epochData = useSameItems(epochs.map((q) => q.data));
-  const timeData = useSameItems(times.map((q) => q.data));
-  const maps: AxisMaps[] = useMemo(() => state.runs.map((_, i) => ({ epoch: epochMap(epochData[i]?.points ?? []), time: stepMap(timeData[i]?.points ?? []) })), [state.runs, epochData, timeData]);
-  const loadedMaps = maps.filter((_, i) => epochs[i]?.data && times[i]?.data);
+  // One reply per run: its LR, expected LR and loss at the chart's width, and the samples its x
+  // axes need. The list is the same array from render to render, so React Query reuses its options.
+  const series = useQueries({
+    queries: useMemo(() => state.runs.map((id) => ({ ...trpc.runs.compareSeries.queryOptions({ runId: id, maxPoints, axisSamples: AXIS_SAMPLES }), placeholderData: keepPreviousData })), [trpc, state.runs, maxPoints]),
+  });
+  // Derived data is recomputed only when a reply changed it, not on every render while the others arrive.
+  const seriesData = useSameItems(series.map((q) => q.data));
+  const maps: AxisMaps[] = useMemo(() => state.runs.map((_, i) => ({ epoch: epochMap(seriesData[i]?.epoch.points ?? []), time: stepMap(seriesData[i]?.time.points ?? []) })), [state.runs, seriesData]);
+  const loadedMaps = maps.filter((_, i) => seriesData[i]);
   const available = (m: XMode) => loadedMaps.length > 0 && loadedMaps.every((mp) => axisAvailable(m, mp));
   const mode: XMode = available(state.x) ? state.x : 'step';
   const spanMs = mode === 'wall' ? Math.max(0, ...maps.map((m) => (m.time.values.length ? (m.time.values[m.time.values.length - 1] - m.time.values[0]) * 1000 : 0))) : undefined;
@@ -69,21 +66,16 @@ export function CompareView() {
 
   const runData = useSameItems(runs.map((q) => q.data?.run));
   const missing = runs.map((q, i) => (q.isError ? state.runs[i] : null)).filter((x): x is number => x !== null);
-  const lrData = useSameItems(lr.map((q) => q.data));
-  const expectedData = useSameItems(expected.map((q) => q.data));
-  const lossData = useSameItems(loss.map((q) => q.data));
   // The charts' points are built from a deferred copy of the replies: in a render React can pause,
   // not in the urgent one each reply triggers.
-  const chartInputs = useDeferredValue(
-    useMemo(() => ({ runIds: state.runs, smooth: state.smooth, mode, maps, runData, lrData, expectedData, lossData }), [state.runs, state.smooth, mode, maps, runData, lrData, expectedData, lossData]),
-  );
+  const chartInputs = useDeferredValue(useMemo(() => ({ runIds: state.runs, smooth: state.smooth, mode, maps, runData, seriesData }), [state.runs, state.smooth, mode, maps, runData, seriesData]));
   const { lrDatasets, lossDatasets } = useMemo(() => compareDatasets(chartInputs), [chartInputs]);
 
   const remove = (id: number) => update({ runs: state.runs.filter((r) => r !== id) });
   const add = (id: number) => !state.runs.includes(id) && state.runs.length < COMPARE_MAX && update({ runs: [...state.runs, id] });
   // What the series' arrival adds (three charts, the config and schedule comparisons) is drawn in
   // a render React can pause to let the page respond, not in one long task.
-  const loading = useDeferredValue(runs.some((q) => q.isPending) || lr.some((q) => q.isPending && !q.data));
+  const loading = useDeferredValue(runs.some((q) => q.isPending) || series.some((q) => q.isPending && !q.data));
 
   return (
     <>
@@ -241,16 +233,6 @@ function RunPicker({ selected, onAdd }: { selected: number[]; onAdd: (id: number
   );
 }
 
-/**
- * One series per compared run. The query list is the same array from render to render, so React
- * Query reuses its options (keys hashed once) instead of redoing them all on every reply.
- */
-function useSeries(runIds: number[], metric: string, maxPoints: number) {
-  const trpc = useTRPC();
-  const queries = useMemo(() => runIds.map((id) => ({ ...trpc.runs.series.queryOptions({ runId: id, metric, maxPoints }), placeholderData: keepPreviousData })), [trpc, runIds, metric, maxPoints]);
-  return useQueries({ queries });
-}
-
 /** The same array as last render while its items are the same ones: a stable memo input for a list of query results. */
 function useSameItems<T>(items: T[]): T[] {
   const last = useRef(items);
@@ -264,23 +246,22 @@ interface ChartInputs {
   mode: XMode;
   maps: AxisMaps[];
   runData: (Run | undefined)[];
-  lrData: (Series | undefined)[];
-  expectedData: (Series | undefined)[];
-  lossData: (Series | undefined)[];
+  seriesData: (CompareSeries | undefined)[];
 }
 
 /** The LR chart's lines (actual solid, expected dashed) and the loss chart's (EMA over faint raw), one colour per run. */
-function compareDatasets({ runIds, smooth, mode, maps, runData, lrData, expectedData, lossData }: ChartInputs): { lrDatasets: LineDataset[]; lossDatasets: LineDataset[] } {
-  const points = (s: Series | undefined, i: number, f: (b: Series['points'][number]) => number) => (s ? bucketsToXY(s.points, mode, maps[i], f) : []);
+function compareDatasets({ runIds, smooth, mode, maps, runData, seriesData }: ChartInputs): { lrDatasets: LineDataset[]; lossDatasets: LineDataset[] } {
+  const points = (s: Series | undefined, i: number) => (s ? bucketsToXY(s.points, mode, maps[i], (b) => b.value) : []);
   const lrSets: LineDataset[] = [];
   const lossSets: LineDataset[] = [];
   runIds.forEach((id, i) => {
     const run = runData[i];
+    const series = seriesData[i];
     const color = PALETTE[i % PALETTE.length];
     const name = run?.name ?? `run ${id}`;
-    lrSets.push({ label: `${name} actual`, data: points(lrData[i], i, (b) => b.value), borderColor: color, backgroundColor: color, borderWidth: 2 });
-    lrSets.push({ label: `${name} expected`, data: points(expectedData[i], i, (b) => b.value), borderColor: color, backgroundColor: color, borderDash: [6, 4], borderWidth: 1.3 });
-    const raw = points(lossData[i], i, (b) => b.value);
+    lrSets.push({ label: `${name} actual`, data: points(series?.lr, i), borderColor: color, backgroundColor: color, borderWidth: 2 });
+    lrSets.push({ label: `${name} expected`, data: points(series?.expected, i), borderColor: color, backgroundColor: color, borderDash: [6, 4], borderWidth: 1.3 });
+    const raw = points(series?.loss, i);
     if (smooth > 0) lossSets.push({ label: `${name} raw`, data: raw, borderColor: `${color}33`, backgroundColor: `${color}33`, borderWidth: 1, hideInTooltip: true } as LineDataset);
     lossSets.push({ label: name, data: smooth > 0 ? ema(raw as { x: number; y: number }[], smooth) : raw, borderColor: color, backgroundColor: color, borderWidth: 1.8 });
   });

@@ -1,6 +1,6 @@
 // The compared runs' schedule specs side by side, and for each run after the first the step at
 // which its expected LR parts from the first run's.
-import { memo, useEffect, useMemo, useState } from 'react';
+import { memo, startTransition, useEffect, useMemo, useState } from 'react';
 import type { firstDivergence as FirstDivergence } from '@/lib/compare/schedule-divergence';
 import { formatLr, formatStep, prettyJson } from '@/lib/ui/format';
 import type { Run } from '@/trpc/types';
@@ -17,7 +17,8 @@ function useFirstDivergence(): typeof FirstDivergence | null {
   const [fn, setFn] = useState<{ f: typeof FirstDivergence } | null>(null);
   useEffect(() => {
     let live = true;
-    void import('@/lib/compare/schedule-divergence').then((m) => live && setFn({ f: m.firstDivergence }));
+    // A transition: each run's scan below is a render React can pause between, not one long task.
+    void import('@/lib/compare/schedule-divergence').then((m) => live && startTransition(() => setFn({ f: m.firstDivergence })));
     return () => {
       live = false;
     };

@@ -4,6 +4,7 @@ import { createRun } from '../../runs/create-run';
 import { deleteRun } from '../../runs/delete-run';
 import { findRuns, RUN_SORTS } from '../../runs/find-runs';
 import { finishRun } from '../../runs/finish-run';
+import { getCompareSeries } from '../../runs/get-compare-series';
 import { getRun } from '../../runs/get-run';
 import { getSeries } from '../../runs/get-series';
 import { logPoints } from '../../runs/log-points';
@@ -12,6 +13,8 @@ import * as input from '../inputs';
 import { LIMITS } from '../limits';
 import { optimizerSchedules, scheduleSpec } from '../schedule-input';
 import { changeProcedure, ingestProcedure, publicProcedure, router } from '../trpc';
+
+const seriesPoints = z.number().int('must be an integer').min(1, 'must be ≥ 1').max(LIMITS.seriesMaxPoints, `must be ≤ ${LIMITS.seriesMaxPoints}`);
 
 export const runsRouter = router({
   create: ingestProcedure
@@ -100,11 +103,22 @@ export const runsRouter = router({
         .strictObject({
           runId: input.runId,
           metric: z.string().min(1, 'must name a metric (lr, loss, expected_lr or a logged metric)').max(LIMITS.metricNameLength),
-          maxPoints: z.number().int('must be an integer').min(1, 'must be ≥ 1').max(LIMITS.seriesMaxPoints, `must be ≤ ${LIMITS.seriesMaxPoints}`).optional(),
+          maxPoints: seriesPoints.optional(),
           fromStep: z.number().int('must be an integer').min(0, 'must be ≥ 0').optional(),
           toStep: z.number().int('must be an integer').min(0, 'must be ≥ 0').optional(),
         })
         .refine((v) => v.fromStep === undefined || v.toStep === undefined || v.fromStep <= v.toStep, { message: 'must not exceed toStep', path: ['fromStep'] }),
     )
     .query(({ ctx, input }) => getSeries(ctx.db, input)),
+
+  // The compare page's five series of one run (lr, expected, loss; epoch and time for its axes).
+  compareSeries: publicProcedure
+    .input(
+      z.strictObject({
+        runId: input.runId,
+        maxPoints: seriesPoints,
+        axisSamples: seriesPoints,
+      }),
+    )
+    .query(({ ctx, input }) => getCompareSeries(ctx.db, input)),
 });

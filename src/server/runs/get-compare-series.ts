@@ -1,0 +1,33 @@
+// Everything the compare page draws of one run, in one reply: the LR (actual and expected) and
+// the loss at the chart's width, and the step → epoch and step → time samples its x axes need.
+// One query per run instead of five: a ten-run comparison is ten results for the page to take in,
+// not fifty, on phones that feel each one.
+import type { Db } from '../db/open-database';
+import { getSeries, type Series } from './get-series';
+
+export interface CompareSeriesInput {
+  runId: number;
+  /** Buckets per drawn series (LR, expected LR, loss). */
+  maxPoints: number;
+  /** Samples for the x axes (epoch, time): they only map steps to x, and a few hundred do. */
+  axisSamples: number;
+}
+
+export interface CompareSeries {
+  lr: Series;
+  expected: Series;
+  loss: Series;
+  epoch: Series;
+  time: Series;
+}
+
+export async function getCompareSeries(db: Db, { runId, maxPoints, axisSamples }: CompareSeriesInput): Promise<CompareSeries> {
+  const [lr, expected, loss, epoch, time] = await Promise.all([
+    getSeries(db, { runId, metric: 'lr', maxPoints }),
+    getSeries(db, { runId, metric: 'expected_lr', maxPoints }),
+    getSeries(db, { runId, metric: 'loss', maxPoints }),
+    getSeries(db, { runId, metric: 'epoch', maxPoints: axisSamples }),
+    getSeries(db, { runId, metric: 'time', maxPoints: axisSamples }),
+  ]);
+  return { lr, expected, loss, epoch, time };
+}
