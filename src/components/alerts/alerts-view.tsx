@@ -155,7 +155,7 @@ export function AlertsView() {
                   {KIND_WORDS[g.kind] ?? g.kind} <span className="muted">({count.toLocaleString('en-US')}{count > g.alerts.length ? `, newest ${g.alerts.length} shown` : ''})</span>
                 </summary>
                 <div className="table-wrap">
-                  <table className="runs cards" data-testid="alerts-table">
+                  <table className="runs cards alert-cards" data-testid="alerts-table">
                     <caption className="sr-only">
                       {KIND_WORDS[g.kind] ?? g.kind}: {view.tab === 'active' ? 'active' : 'resolved'} alerts, newest first
                     </caption>
