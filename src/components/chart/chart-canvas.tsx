@@ -116,7 +116,7 @@ function applyTheme(options: ChartOptions<'line'>) {
  * are built one per task as they come into view (a phone shows one or two at first), not all in
  * the task that finished loading Chart.js. Returns a cancel.
  */
-function whenNearViewport(el: Element, build: (chart: typeof ChartType) => void): () => void {
+function whenNearViewport(el: Element, build: (Chart: typeof ChartType) => void): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let cancelled = false;
   const observer = new IntersectionObserver(
