@@ -3,7 +3,7 @@
 // One query per run instead of five: a ten-run comparison is ten results for the page to take in,
 // not fifty, on phones that feel each one.
 import type { Db } from '../db/open-database';
-import { getSeries, type Series } from './get-series';
+import { loadSeriesRun, type Series, seriesOfRun } from './get-series';
 
 export interface CompareSeriesInput {
   runId: number;
@@ -22,12 +22,15 @@ export interface CompareSeries {
 }
 
 export async function getCompareSeries(db: Db, { runId, maxPoints, axisSamples }: CompareSeriesInput): Promise<CompareSeries> {
+  // The run is read once for the five.
+  const run = await loadSeriesRun(db, runId);
+  const series = (metric: string, points: number) => seriesOfRun(db, run, { runId, metric, maxPoints: points });
   const [lr, expected, loss, epoch, time] = await Promise.all([
-    getSeries(db, { runId, metric: 'lr', maxPoints }),
-    getSeries(db, { runId, metric: 'expected_lr', maxPoints }),
-    getSeries(db, { runId, metric: 'loss', maxPoints }),
-    getSeries(db, { runId, metric: 'epoch', maxPoints: axisSamples }),
-    getSeries(db, { runId, metric: 'time', maxPoints: axisSamples }),
+    series('lr', maxPoints),
+    series('expected_lr', maxPoints),
+    series('loss', maxPoints),
+    series('epoch', axisSamples),
+    series('time', axisSamples),
   ]);
   return { lr, expected, loss, epoch, time };
 }

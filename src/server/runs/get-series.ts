@@ -24,12 +24,27 @@ export interface Series {
   bucket: number;
 }
 
+const SERIES_RUN = { lastStep: true, pointCount: true, metricNames: true, schedule: true, stepsPerEpoch: true, cadence: true, optimizers: true } as const;
+
+/** What drawing a run's series needs to know of the run: read once for however many series. */
+export type SeriesRun = NonNullable<Awaited<ReturnType<typeof findSeriesRun>>>;
+
+function findSeriesRun(db: Db, runId: number) {
+  return db.prisma.run.findUnique({ where: { id: runId }, select: SERIES_RUN });
+}
+
+export async function loadSeriesRun(db: Db, runId: number): Promise<SeriesRun> {
+  const run = await findSeriesRun(db, runId);
+  if (!run) throw new AppError('NOT_FOUND', `runId: no run ${runId}`);
+  return run;
+}
+
 export async function getSeries(db: Db, input: SeriesInput): Promise<Series> {
-  const run = await db.prisma.run.findUnique({
-    where: { id: input.runId },
-    select: { lastStep: true, pointCount: true, metricNames: true, schedule: true, stepsPerEpoch: true, cadence: true, optimizers: true },
-  });
-  if (!run) throw new AppError('NOT_FOUND', `runId: no run ${input.runId}`);
+  return seriesOfRun(db, await loadSeriesRun(db, input.runId), input);
+}
+
+/** One series of a run already read (loadSeriesRun). */
+export async function seriesOfRun(db: Db, run: SeriesRun, input: SeriesInput): Promise<Series> {
   const names = (run.metricNames as string[] | null) ?? [];
   // Each declared optimizer's expected LR; its logged LR ("lr:<name>") is among the metric names.
   const declared = (run.optimizers as RunOptimizer[] | null) ?? [];
