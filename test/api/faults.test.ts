@@ -22,8 +22,11 @@ const servers: TestServer[] = [];
 afterAll(async () => {
   for (const s of servers) await s.stop().catch(() => {});
 });
+// No rate limits: the clients post back to back, and verify() reads every batch back (thousands of
+// reads a second, past the read limit a real page is held to).
+const UNLIMITED = { LRSCOPE_RATE_LIMIT_RPS: '100000', LRSCOPE_READ_RATE_LIMIT_RPS: '100000' };
 async function serve(env: Record<string, string> = {}) {
-  const s = await startServer({ env: { LRSCOPE_RATE_LIMIT_RPS: '100000', ...env } });
+  const s = await startServer({ env: { ...UNLIMITED, ...env } });
   servers.push(s);
   return s;
 }
@@ -170,7 +173,7 @@ describe.skipIf(TEST_PROVIDER !== 'sqlite')('SQLite disk full (a small tmpfs fil
     execSync(`mount -t tmpfs -o size=16m tmpfs ${dir}`);
     const databaseUrl = `file:${path.join(dir, 'lrscope.db')}`;
     try {
-      const server = await startServer({ databaseUrl, env: { LRSCOPE_RATE_LIMIT_RPS: "100000" } });
+      const server = await startServer({ databaseUrl, env: UNLIMITED });
       servers.push(server);
       const key = server.apiKey;
       const runId = data<{ id: number }>(await mutate(server.url, 'runs.create', { name: 'full' }, key)).id;
@@ -286,7 +289,7 @@ describe.skipIf(TEST_PROVIDER !== 'postgres')('PostgreSQL connections terminated
     const viaProxy = new URL(db.url);
     viaProxy.port = String(proxy.port);
     try {
-      const server = await startServer({ databaseUrl: viaProxy.toString(), env: { LRSCOPE_RATE_LIMIT_RPS: '100000' } });
+      const server = await startServer({ databaseUrl: viaProxy.toString(), env: UNLIMITED });
       servers.push(server);
       const key = server.apiKey;
       const pid = server.pid;
